@@ -1,0 +1,134 @@
+"""NATS plumbing shared by every service: broker factory and the one bootstrap
+that declares streams, consumers and KV buckets.
+
+Streams are created here, idempotently, by whichever service starts first,
+rather than by `JStream(declare=True)` on subscribers: faststream declares a
+`JStream` once per process, which breaks a second broker in the same process
+(tests), and a single declaration keeps the stream settings in one place.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import nats
+from nats.aio.client import Client as NatsClient
+from nats.js import JetStreamContext
+from nats.js.api import (
+    AckPolicy,
+    ConsumerConfig,
+    DiscardPolicy,
+    KeyValueConfig,
+    RetentionPolicy,
+    StorageType,
+    StreamConfig,
+)
+from nats.js.errors import BadRequestError, NotFoundError
+
+from faststream.nats import NatsBroker
+from shared import subjects
+from shared.config import Settings
+
+log = logging.getLogger(__name__)
+
+DAY_S = 24 * 3600.0
+
+
+def stream_configs() -> list[StreamConfig]:
+    return [
+        StreamConfig(
+            name=subjects.TURNS_STREAM,
+            subjects=subjects.TURNS_SUBJECTS,
+            retention=RetentionPolicy.WORK_QUEUE,
+            storage=StorageType.FILE,
+            max_age=DAY_S,
+            max_msg_size=256 * 1024,
+            duplicate_window=120.0,
+            discard=DiscardPolicy.OLD,
+        ),
+        StreamConfig(
+            name=subjects.REPLIES_STREAM,
+            subjects=subjects.REPLIES_SUBJECTS,
+            retention=RetentionPolicy.LIMITS,
+            storage=StorageType.FILE,
+            max_age=7 * DAY_S,
+            duplicate_window=120.0,
+        ),
+        StreamConfig(
+            name=subjects.LIFECYCLE_STREAM,
+            subjects=subjects.LIFECYCLE_SUBJECTS,
+            retention=RetentionPolicy.LIMITS,
+            storage=StorageType.FILE,
+            max_age=30 * DAY_S,
+            duplicate_window=120.0,
+        ),
+    ]
+
+
+def agent_turns_consumer(settings: Settings) -> ConsumerConfig:
+    """One durable pull consumer shared by every agent replica.
+
+    Acks are manual: a turn is acked only once its reply is persisted. Out-of-order
+    deliveries are nak'ed with a delay by the handler, so `max_deliver` is large,
+    and the backoff spaces redeliveries after a replica died mid-turn.
+    """
+    return ConsumerConfig(
+        durable_name=subjects.AGENT_TURNS_CONSUMER,
+        ack_policy=AckPolicy.EXPLICIT,
+        ack_wait=settings.turn_ack_wait_s,
+        max_deliver=settings.turn_max_deliver,
+        max_ack_pending=1000,
+        filter_subject=subjects.TURNS_SUBJECTS[0],
+    )
+
+
+async def connect(settings: Settings, name: str) -> NatsClient:
+    return await nats.connect(
+        settings.nats_url,
+        name=name,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.5,
+        connect_timeout=5,
+    )
+
+
+async def ensure_streams(js: JetStreamContext, settings: Settings) -> None:
+    """Create or update every stream, consumer and KV bucket (idempotent, safe to race)."""
+    for config in stream_configs():
+        try:
+            await js.add_stream(config)
+        except BadRequestError:
+            await js.update_stream(config)
+    consumer = agent_turns_consumer(settings)
+    try:
+        await js.consumer_info(subjects.TURNS_STREAM, subjects.AGENT_TURNS_CONSUMER)
+    except NotFoundError:
+        try:
+            await js.add_consumer(subjects.TURNS_STREAM, consumer)
+        except BadRequestError:  # another replica created it meanwhile
+            pass
+    await ensure_kv(js)
+
+
+async def ensure_kv(js: JetStreamContext) -> None:
+    try:
+        await js.key_value(subjects.TURN_LEASES_BUCKET)
+    except NotFoundError:
+        try:
+            await js.create_key_value(
+                KeyValueConfig(bucket=subjects.TURN_LEASES_BUCKET, history=1, ttl=DAY_S, storage=StorageType.FILE)
+            )
+        except BadRequestError:
+            pass
+
+
+def make_broker(settings: Settings, name: str) -> NatsBroker:
+    """A faststream broker; build one per process (the URL is fixed at construction)."""
+    return NatsBroker(
+        settings.nats_url,
+        name=name,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=1,
+        graceful_timeout=15.0,
+        log_level=logging.DEBUG,
+    )
