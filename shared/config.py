@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     # Agent / LLM
     llm_provider: Literal["llamacpp", "openai", "bedrock", "scripted"] = "llamacpp"
     llm_model_path: Path | None = None  # a GGUF file; default: the packaged Qwen2.5 model, joined once
+    # The packaged GGUF used when llm_model_path is unset (see services/agent/llm/model_files.py).
+    llm_model: Literal["qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b"] = "qwen2.5-coder-0.5b"
     llm_threads: int = 2
     llm_context_tokens: int = 4096
     llm_max_reply_tokens: int = 160
@@ -50,7 +52,8 @@ class Settings(BaseSettings):
     bedrock_model_id: str = "anthropic.claude-3-5-haiku-20241022-v1:0"
     bedrock_region: str = "us-east-1"
 
-    # Turn processing
+    # Turn processing. agent_concurrency 0 = automatic: 1 for a local model, 16 otherwise.
+    agent_concurrency: int = 0
     turn_ack_wait_s: float = 30.0
     turn_max_deliver: int = 200
     turn_lease_s: float = 30.0

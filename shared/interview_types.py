@@ -6,7 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-Phase = Literal["introduction", "background", "technical", "coding", "scenario", "candidate_questions", "wrap_up"]
+Phase = Literal[
+    "introduction", "background", "technical", "coding", "scenario", "candidate_questions", "wrap_up"
+]
 
 
 class InterviewType(BaseModel):
@@ -37,7 +39,13 @@ INTERVIEW_TYPES: list[InterviewType] = [
         company="Google",
         role="Software Development Engineer",
         focus=["algorithms", "data structures", "complexity", "system design basics"],
-        competencies=["technical_knowledge", "problem_solving", "communication", "code_quality", "culture_fit"],
+        competencies=[
+            "technical_knowledge",
+            "problem_solving",
+            "communication",
+            "code_quality",
+            "culture_fit",
+        ],
         phases=[*_BASE, "coding", *_END],  # type: ignore[list-item]
         duration_minutes=45,
         aliases=["google", "google software engineer"],
@@ -50,7 +58,13 @@ INTERVIEW_TYPES: list[InterviewType] = [
         company="Amazon",
         role="Software Development Engineer",
         focus=["coding", "leadership principles", "scalability", "ownership"],
-        competencies=["technical_knowledge", "problem_solving", "communication", "code_quality", "culture_fit"],
+        competencies=[
+            "technical_knowledge",
+            "problem_solving",
+            "communication",
+            "code_quality",
+            "culture_fit",
+        ],
         phases=[*_BASE, "coding", *_END],  # type: ignore[list-item]
         duration_minutes=45,
         aliases=["amazon", "amazon software engineer"],
@@ -63,7 +77,13 @@ INTERVIEW_TYPES: list[InterviewType] = [
         company="Microsoft",
         role="Software Development Engineer",
         focus=["problem solving", "object-oriented design", "testing", "collaboration"],
-        competencies=["technical_knowledge", "problem_solving", "communication", "code_quality", "culture_fit"],
+        competencies=[
+            "technical_knowledge",
+            "problem_solving",
+            "communication",
+            "code_quality",
+            "culture_fit",
+        ],
         phases=[*_BASE, "coding", *_END],  # type: ignore[list-item]
         duration_minutes=45,
         aliases=["microsoft", "microsoft software engineer"],

@@ -9,9 +9,11 @@ rather than by `JStream(declare=True)` on subscribers: faststream declares a
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import nats
+from faststream.nats import NatsBroker
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 from nats.js.api import (
@@ -25,7 +27,6 @@ from nats.js.api import (
 )
 from nats.js.errors import BadRequestError, NotFoundError
 
-from faststream.nats import NatsBroker
 from shared import subjects
 from shared.config import Settings
 
@@ -103,10 +104,8 @@ async def ensure_streams(js: JetStreamContext, settings: Settings) -> None:
     try:
         await js.consumer_info(subjects.TURNS_STREAM, subjects.AGENT_TURNS_CONSUMER)
     except NotFoundError:
-        try:
+        with contextlib.suppress(BadRequestError):  # another replica created it meanwhile
             await js.add_consumer(subjects.TURNS_STREAM, consumer)
-        except BadRequestError:  # another replica created it meanwhile
-            pass
     await ensure_kv(js)
 
 
@@ -114,12 +113,12 @@ async def ensure_kv(js: JetStreamContext) -> None:
     try:
         await js.key_value(subjects.TURN_LEASES_BUCKET)
     except NotFoundError:
-        try:
+        with contextlib.suppress(BadRequestError):
             await js.create_key_value(
-                KeyValueConfig(bucket=subjects.TURN_LEASES_BUCKET, history=1, ttl=DAY_S, storage=StorageType.FILE)
+                KeyValueConfig(
+                    bucket=subjects.TURN_LEASES_BUCKET, history=1, ttl=DAY_S, storage=StorageType.FILE
+                )
             )
-        except BadRequestError:
-            pass
 
 
 def make_broker(settings: Settings, name: str) -> NatsBroker:

@@ -59,7 +59,9 @@ async def read_model(store: ObjectStore, key: str, model: type[M]) -> tuple[M, s
 
 
 async def write_model(store: ObjectStore, key: str, value: BaseModel, *, create_only: bool = False) -> str:
-    return await store.put(key, value.model_dump_json().encode(), content_type=JSON, if_none_match=create_only)
+    return await store.put(
+        key, value.model_dump_json().encode(), content_type=JSON, if_none_match=create_only
+    )
 
 
 async def update_model(

@@ -79,9 +79,8 @@ class LocalObjectStore:
 
     def _delete(self, key: str) -> None:
         path = self._path(key)
-        with self._locked(path):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+        with self._locked(path), contextlib.suppress(FileNotFoundError):
+            path.unlink()
         with contextlib.suppress(FileNotFoundError):
             path.with_name(path.name + _LOCK_SUFFIX).unlink()
 

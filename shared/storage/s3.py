@@ -60,7 +60,9 @@ class S3ObjectStore:
             content_type=resp.get("ContentType", "application/octet-stream"),
         )
 
-    def _put(self, key: str, data: bytes, content_type: str, if_match: str | None, if_none_match: bool) -> str:
+    def _put(
+        self, key: str, data: bytes, content_type: str, if_match: str | None, if_none_match: bool
+    ) -> str:
         kwargs: dict[str, Any] = {}
         if if_match is not None:
             kwargs["IfMatch"] = if_match

@@ -1,0 +1,68 @@
+"""Keeps a streamed reply in role: strips a leading speaker label and stops the
+stream where a small model starts writing the candidate's part or leaks the
+private notes. It filters *before* text is published, so what the candidate
+sees streaming is exactly what is stored.
+"""
+
+from __future__ import annotations
+
+import re
+
+_STOP_MARKERS = (
+    "\ncandidate:",
+    "candidate:",
+    "\nuser:",
+    "[interviewer notes",
+    "interviewer notes:",
+    "<|im_end|>",
+    "<|im_start|>",
+    "\n\n\n",
+)
+_LEADING_LABEL = re.compile(r"^\s*(interviewer|alex|assistant)\s*:\s*", re.IGNORECASE)
+_HOLD_BACK = max(len(m) for m in _STOP_MARKERS)
+
+
+class ReplyGuard:
+    def __init__(self) -> None:
+        self._pending = ""
+        self._started = False
+        self.stopped = False
+        self.text = ""
+
+    def feed(self, piece: str) -> str:
+        """Add generated text; return what is safe to publish now."""
+        if self.stopped:
+            return ""
+        self._pending += piece
+        if not self._started:
+            if len(self._pending) < 16 and not self._pending.endswith((" ", "\n")):
+                return ""  # wait until a possible "Interviewer:" label is complete
+            self._pending = _LEADING_LABEL.sub("", self._pending).lstrip()
+            self._started = bool(self._pending)
+        cut = self._stop_index(self._pending)
+        if cut is not None:
+            self.stopped = True
+            return self._emit(self._pending[:cut].rstrip())
+        safe_len = max(0, len(self._pending) - _HOLD_BACK)
+        return self._emit(self._pending[:safe_len], keep=self._pending[safe_len:])
+
+    def finish(self) -> str:
+        """The rest of the reply once generation ended."""
+        if self.stopped:
+            return ""
+        self.stopped = True
+        rest = _LEADING_LABEL.sub("", self._pending) if not self._started else self._pending
+        if not self.text:
+            rest = rest.lstrip()
+        return self._emit(rest.rstrip())
+
+    def _emit(self, text: str, keep: str = "") -> str:
+        self._pending = keep
+        self.text += text
+        return text
+
+    @staticmethod
+    def _stop_index(text: str) -> int | None:
+        lowered = text.lower()
+        hits = [i for i in (lowered.find(m) for m in _STOP_MARKERS) if i >= 0]
+        return min(hits) if hits else None

@@ -1,0 +1,152 @@
+"""One interviewer turn: plan the move, build the prompt, stream the reply in role.
+
+Transport-free: the turn processor hands it a session record and a callback
+for the text it may publish; it returns the reply and the new state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.agent.domain.planner import CandidateContext, InterviewState, ReplyPlan, plan_turn
+from services.agent.domain.prompts import build_messages, start_message, system_prompt
+from services.agent.domain.question_bank import Question, load_question_bank
+from services.agent.domain.reply_guard import ReplyGuard
+from services.agent.responders import Responder
+from shared.events import UserTurn
+from shared.interview_types import INTERVIEW_TYPES, InterviewType, find_interview_type
+from shared.sessions import SessionRecord
+
+Emit = Callable[[str], Awaitable[None]]
+_QUESTION_ACTIONS = {"greet", "ask", "follow_up", "clarify", "move_on", "invite_questions"}
+
+
+@dataclass
+class TurnOutcome:
+    text: str
+    plan: ReplyPlan
+    state: InterviewState
+    interrupted: bool = False
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+class UnknownInterviewType(Exception):
+    pass
+
+
+def cv_summary(cv: dict[str, Any] | None) -> str | None:
+    """One line about the CV for the interviewer: skills, latest role, years."""
+    if not cv:
+        return None
+    if isinstance(cv.get("summary"), str) and cv["summary"].strip():
+        return str(cv["summary"])[:400]
+    parts = []
+    if cv.get("skills"):
+        parts.append("skills: " + ", ".join(map(str, cv["skills"][:12])))
+    experience = cv.get("experience") or []
+    if experience and isinstance(experience[0], dict):
+        latest = experience[0]
+        parts.append(f"recent role: {latest.get('title', '')} at {latest.get('company', '')}".strip())
+    if cv.get("totalYearsExperience"):
+        parts.append(f"{cv['totalYearsExperience']} years of experience")
+    return "; ".join(parts) or None
+
+
+class Interviewer:
+    def __init__(
+        self,
+        responder: Responder,
+        *,
+        context_tokens: int,
+        max_reply_tokens: int,
+        question_bank: Callable[[str], list[Question]] = load_question_bank,
+    ) -> None:
+        self.responder = responder
+        self.prompt_budget = context_tokens - max_reply_tokens - 64
+        self.question_bank = question_bank
+
+    async def warm_up(self) -> None:
+        await self.responder.warm_up([system_prompt(t) for t in INTERVIEW_TYPES])
+
+    def _interview_type(self, session: SessionRecord) -> InterviewType:
+        itype = find_interview_type(session.interview_type)
+        if itype is None:
+            raise UnknownInterviewType(session.interview_type)
+        return itype
+
+    async def reply(
+        self, session: SessionRecord, turn: UserTurn, emit: Emit, cancelled: asyncio.Event
+    ) -> TurnOutcome:
+        itype = self._interview_type(session)
+        state = InterviewState.model_validate(session.agent_state or {})
+        cv_skills = (session.cv_analysis or {}).get("skills") or []
+        candidate = CandidateContext(
+            session.candidate_name, [str(s) for s in cv_skills], session.job_description
+        )
+        user_text = None if turn.kind == "start" else turn.text
+        plan, new_state = plan_turn(
+            state, itype, self.question_bank(itype.id), user_text, candidate, seed=session.session_id
+        )
+        if user_text is None:
+            new_state.start_text = start_message(itype, candidate, cv_summary(session.cv_analysis))
+        messages = build_messages(
+            itype,
+            session.transcript,
+            state.notes_by_turn,
+            new_state.start_text,
+            user_text,
+            plan,
+            self.prompt_budget,
+        )
+        new_state.notes_by_turn[turn.turn_id] = plan.guidance
+        outcome = await self._stream(plan, messages, emit, cancelled)
+        outcome.state = new_state
+        return outcome
+
+    async def _stream(
+        self, plan: ReplyPlan, messages: list[Any], emit: Emit, cancelled: asyncio.Event
+    ) -> TurnOutcome:
+        started = time.perf_counter()
+        guard = ReplyGuard()
+        first_token_s: float | None = None
+        pieces = 0
+        stream = self.responder.respond(plan, messages)
+        try:
+            async for piece in stream:
+                if cancelled.is_set():
+                    break
+                pieces += 1
+                first_token_s = first_token_s or time.perf_counter() - started
+                safe = guard.feed(piece)
+                if safe:
+                    await emit(safe)
+                if guard.stopped:
+                    break
+        finally:
+            await stream.aclose()  # type: ignore[attr-defined]
+        interrupted = cancelled.is_set()
+        tail = guard.finish()
+        if tail and not interrupted:
+            await emit(tail)
+        if not interrupted and _needs_planned_line(plan, guard.text):
+            # The model did not ask the planned question (or said nothing): say it, so the interview
+            # never stalls on a small model's slip.
+            addition = plan.line if not guard.text else " " + plan.line
+            await emit(addition)
+            guard.text += addition
+        metrics = {
+            "llm_first_token_ms": round((first_token_s or 0.0) * 1000, 1),
+            "llm_total_ms": round((time.perf_counter() - started) * 1000, 1),
+            "llm_pieces": float(pieces),
+        }
+        return TurnOutcome(guard.text.strip(), plan, InterviewState(), interrupted, metrics)
+
+
+def _needs_planned_line(plan: ReplyPlan, text: str) -> bool:
+    if not text.strip():
+        return True
+    return plan.action in _QUESTION_ACTIONS and "?" not in text and plan.line.rstrip().endswith("?")

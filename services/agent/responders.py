@@ -1,0 +1,67 @@
+"""How the interviewer's planned move becomes streamed words.
+
+`LLMResponder` asks a language model to say the planned line in context.
+`ScriptedResponder` says the planned line itself, instantly: the interviewer
+without a model, for machines too small for one, for tests, and for measuring
+the platform's own overhead (PREPAI_LLM_PROVIDER=scripted).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Sequence
+from typing import Protocol
+
+from services.agent.domain.planner import ReplyPlan
+from services.agent.llm.base import ChatMessage, LLMProvider
+
+
+class Responder(Protocol):
+    name: str
+
+    def respond(self, plan: ReplyPlan, messages: Sequence[ChatMessage]) -> AsyncIterator[str]: ...
+
+    async def warm_up(self, system_prompts: Sequence[str]) -> None: ...
+
+    async def aclose(self) -> None: ...
+
+
+class LLMResponder:
+    def __init__(self, llm: LLMProvider, *, max_tokens: int, temperature: float) -> None:
+        self.llm = llm
+        self.name = llm.name
+        self.max_tokens = max_tokens
+        self.temperature = temperature
+
+    def respond(self, plan: ReplyPlan, messages: Sequence[ChatMessage]) -> AsyncIterator[str]:
+        return self.llm.stream(
+            messages,
+            max_tokens=self.max_tokens,
+            temperature=self.temperature,
+            stop=("Candidate:", "[Interviewer notes", "<|im_end|>"),
+        )
+
+    async def warm_up(self, system_prompts: Sequence[str]) -> None:
+        await self.llm.warm_up(system_prompts)
+
+    async def aclose(self) -> None:
+        await self.llm.aclose()
+
+
+_PIECE_RE = re.compile(r"\S+\s*")
+
+
+class ScriptedResponder:
+    name = "scripted"
+
+    async def respond(self, plan: ReplyPlan, messages: Sequence[ChatMessage]) -> AsyncIterator[str]:
+        for piece in _PIECE_RE.findall(plan.line):
+            yield piece
+            await asyncio.sleep(0)  # let other sessions' turns interleave, as a model would
+
+    async def warm_up(self, system_prompts: Sequence[str]) -> None:
+        return None
+
+    async def aclose(self) -> None:
+        return None

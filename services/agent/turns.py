@@ -1,0 +1,289 @@
+"""Turn processing with per-session order and exactly one reply per turn, across replicas.
+
+Every agent replica pulls from one durable JetStream consumer, so any replica
+may receive any turn. Three rules make that safe:
+
+1. Order: a turn is processed only when it is the oldest unacknowledged turn
+   of its session in the (work-queue) stream; a younger one is nak'ed with a
+   delay and comes back after its predecessor is answered.
+2. One worker per session at a time: a lease in NATS KV, taken with
+   compare-and-set and renewed while the reply streams.
+3. Idempotence: the reply is committed to the session record together with the
+   turn id (compare-and-set); a redelivered turn whose id is already recorded
+   is acked without a second reply (its stored reply is re-published, and
+   JetStream's Msg-Id de-duplication drops it if it was already out).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from services.agent.interviewer import Interviewer, TurnOutcome, UnknownInterviewType
+from services.agent.llm.base import LLMError
+from shared.events import AssistantReply, TurnFailed, UserTurn
+from shared.sessions import SessionNotFound, SessionRecord, SessionRepository, TranscriptEntry, utc_now_iso
+
+log = logging.getLogger(__name__)
+
+LLM_ATTEMPTS = 2
+HEARTBEAT_S = 5.0
+
+
+# --- ports -------------------------------------------------------------------------------------------
+
+
+class Delivery(Protocol):
+    """The broker's handle on one delivery of a turn."""
+
+    @property
+    def stream_seq(self) -> int: ...
+
+    @property
+    def num_delivered(self) -> int: ...
+
+    async def in_progress(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class PendingTurn:
+    stream_seq: int
+    turn: UserTurn | None  # None when the stored payload is not a valid turn
+    published_at: float
+
+
+class TurnOrder(Protocol):
+    async def earliest_pending(self, session_id: str) -> PendingTurn | None: ...
+
+    async def discard(self, stream_seq: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class Lease:
+    session_id: str
+    revision: int
+
+
+class Leases(Protocol):
+    async def acquire(self, session_id: str, turn_id: str) -> Lease | None: ...
+
+    async def renew(self, lease: Lease) -> Lease | None: ...
+
+    async def release(self, lease: Lease) -> None: ...
+
+
+class Outbox(Protocol):
+    async def chunk(self, session_id: str, turn_id: str, index: int, text: str) -> None: ...
+
+    async def reply(self, reply: AssistantReply) -> None: ...
+
+    async def failed(self, failure: TurnFailed) -> None: ...
+
+
+# --- decisions -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ack:
+    reason: str
+
+
+@dataclass(frozen=True)
+class Retry:
+    delay_s: float
+    reason: str
+
+
+Decision = Ack | Retry
+
+
+def wait_delay(num_delivered: int) -> float:
+    """Back off gently while waiting for a predecessor: 0.1 s, 0.2 s, ... up to 1 s."""
+    return min(1.0, 0.1 * max(1, num_delivered))
+
+
+class TurnProcessor:
+    def __init__(
+        self,
+        repo: SessionRepository,
+        interviewer: Interviewer,
+        order: TurnOrder,
+        leases: Leases,
+        outbox: Outbox,
+        *,
+        stuck_after_s: float = 180.0,
+    ) -> None:
+        self.repo = repo
+        self.interviewer = interviewer
+        self.order = order
+        self.leases = leases
+        self.outbox = outbox
+        self.stuck_after_s = stuck_after_s
+        self._in_flight: dict[str, tuple[str, asyncio.Event]] = {}
+
+    def interrupt(self, session_id: str, turn_id: str | None) -> bool:
+        """Stop the reply in flight for this session on this replica (if any)."""
+        current = self._in_flight.get(session_id)
+        if current is None or (turn_id is not None and current[0] != turn_id):
+            return False
+        current[1].set()
+        return True
+
+    async def handle(self, turn: UserTurn, delivery: Delivery) -> Decision:
+        try:
+            session = await self.repo.get(turn.session_id)
+        except SessionNotFound:
+            await self._fail(turn, "session_not_found", f"Session {turn.session_id} does not exist.")
+            return Ack("unknown session")
+        if turn.turn_id in session.handled_turn_ids:
+            await self._republish(session, turn)
+            return Ack("duplicate")
+        blocked = await self._predecessor_pending(turn, delivery, session)
+        if blocked:
+            return Retry(wait_delay(delivery.num_delivered), "waiting for an earlier turn")
+        lease = await self.leases.acquire(turn.session_id, turn.turn_id)
+        if lease is None:
+            return Retry(wait_delay(delivery.num_delivered), "session busy on another replica")
+        try:
+            return await self._process(turn, delivery, session, lease)
+        finally:
+            await self.leases.release(lease)
+
+    async def _predecessor_pending(self, turn: UserTurn, delivery: Delivery, session: SessionRecord) -> bool:
+        while True:
+            pending = await self.order.earliest_pending(turn.session_id)
+            if pending is None or pending.stream_seq >= delivery.stream_seq:
+                return False
+            before = pending.turn
+            if before is not None and before.turn_id in session.handled_turn_ids:
+                return False  # answered, its ack is on the way
+            if time.time() - pending.published_at < self.stuck_after_s:
+                return True
+            # A turn that nobody could answer for minutes (its deliveries ran out, or it is not a turn):
+            # report it and take it out of the way, so the session does not hang behind it.
+            log.warning("discarding stuck turn seq=%s of session %s", pending.stream_seq, turn.session_id)
+            if before is not None:
+                await self._fail(before, "turn_expired", "This turn could not be answered in time.")
+            await self.order.discard(pending.stream_seq)
+
+    async def _process(
+        self, turn: UserTurn, delivery: Delivery, session: SessionRecord, lease: Lease
+    ) -> Decision:
+        if session.status == "ended":
+            await self._fail(turn, "session_ended", "This interview has ended; start a new session.")
+            await self._commit(session.session_id, turn, None, keep_user_turn=False)
+            return Ack("session ended")
+        cancelled = asyncio.Event()
+        self._in_flight[turn.session_id] = (turn.turn_id, cancelled)
+        heartbeat = asyncio.create_task(self._heartbeat(delivery, lease))
+        try:
+            outcome = await self._generate(turn, session, cancelled)
+        except UnknownInterviewType as err:
+            await self._fail(turn, "unknown_interview_type", f"Unknown interview type {err}.")
+            await self._commit(session.session_id, turn, None)
+            return Ack("unknown interview type")
+        except LLMError as err:
+            log.error("turn %s of %s failed: %s", turn.turn_id, turn.session_id, err)
+            await self._fail(turn, "reply_failed", f"The interviewer could not answer: {err}")
+            await self._commit(session.session_id, turn, None)
+            return Ack("llm failed")
+        finally:
+            heartbeat.cancel()
+            self._in_flight.pop(turn.session_id, None)
+        await self._commit(session.session_id, turn, outcome)
+        await self.outbox.reply(self._reply_event(turn, outcome))
+        return Ack("answered")
+
+    async def _generate(
+        self, turn: UserTurn, session: SessionRecord, cancelled: asyncio.Event
+    ) -> TurnOutcome:
+        for attempt in range(1, LLM_ATTEMPTS + 1):
+            index = 0
+
+            async def emit(text: str) -> None:
+                nonlocal index
+                await self.outbox.chunk(turn.session_id, turn.turn_id, index, text)
+                index += 1
+
+            try:
+                return await self.interviewer.reply(session, turn, emit, cancelled)
+            except LLMError as err:
+                # Retry only if nothing reached the candidate yet: a half-streamed reply cannot be taken back.
+                if not err.retryable or index > 0 or attempt == LLM_ATTEMPTS:
+                    raise
+                log.warning("retrying turn %s after: %s", turn.turn_id, err)
+        raise AssertionError("unreachable")
+
+    async def _heartbeat(self, delivery: Delivery, lease: Lease) -> None:
+        current: Lease | None = lease
+        while current is not None:
+            await asyncio.sleep(HEARTBEAT_S)
+            await delivery.in_progress()
+            current = await self.leases.renew(current)
+
+    async def _commit(
+        self, session_id: str, turn: UserTurn, outcome: TurnOutcome | None, *, keep_user_turn: bool = True
+    ) -> None:
+        """Record the turn (and its reply) with compare-and-set; idempotent per turn id."""
+
+        def apply(record: SessionRecord) -> SessionRecord | None:
+            if turn.turn_id in record.handled_turn_ids:
+                return None
+            if keep_user_turn and turn.kind != "start" and turn.text:
+                source = "voice" if turn.kind == "speech" else "text"
+                record.transcript.append(
+                    TranscriptEntry(role="user", text=turn.text, turn_id=turn.turn_id, source=source)
+                )
+            if outcome is not None and outcome.text:
+                record.transcript.append(
+                    TranscriptEntry(
+                        role="assistant",
+                        text=outcome.text,
+                        turn_id=turn.turn_id,
+                        source="text",
+                        phase=outcome.plan.phase,
+                        interrupted=outcome.interrupted,
+                    )
+                )
+                record.agent_state = outcome.state.model_dump()
+            record.handled_turn_ids.append(turn.turn_id)
+            if record.status == "created":
+                record.status = "in_progress"
+                record.started_at = utc_now_iso()
+            return record
+
+        await self.repo.update(session_id, apply)
+
+    def _reply_event(self, turn: UserTurn, outcome: TurnOutcome) -> AssistantReply:
+        metrics = dict(outcome.metrics)
+        metrics["turn_to_reply_ms"] = round((time.time() - turn.ended_at) * 1000, 1)
+        return AssistantReply(
+            session_id=turn.session_id,
+            turn_id=turn.turn_id,
+            text=outcome.text,
+            phase=outcome.plan.phase,
+            interrupted=outcome.interrupted,
+            metrics=metrics,
+        )
+
+    async def _republish(self, session: SessionRecord, turn: UserTurn) -> None:
+        for entry in session.transcript:
+            if entry.turn_id == turn.turn_id and entry.role == "assistant":
+                await self.outbox.reply(
+                    AssistantReply(
+                        session_id=session.session_id,
+                        turn_id=turn.turn_id,
+                        text=entry.text,
+                        phase=entry.phase or "",
+                        interrupted=entry.interrupted,
+                    )
+                )
+                return
+
+    async def _fail(self, turn: UserTurn, code: str, message: str) -> None:
+        await self.outbox.failed(
+            TurnFailed(session_id=turn.session_id, turn_id=turn.turn_id, code=code, message=message)
+        )
