@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import pytest
+
+from services.agent.domain.planner import (
+    PHASE_QUESTIONS,
+    CandidateContext,
+    InterviewState,
+    ReplyPlan,
+    plan_turn,
+)
+from services.agent.domain.question_bank import load_question_bank
+from services.agent.domain.signals import read_answer
+from shared.interview_types import INTERVIEW_TYPES, find_interview_type
+
+ADA = CandidateContext("Ada")
+GOOD_ANSWER = (
+    "I would use a hash map from value to index, scanning once: for each element I check whether the complement "
+    "is already in the map, which gives linear time and linear extra space, and I would test duplicates and "
+    "negative numbers as edge cases before discussing trade-offs."
+)
+
+
+def run(type_id: str, answers: list[str], candidate: CandidateContext = ADA) -> list[tuple[ReplyPlan, InterviewState]]:
+    itype = find_interview_type(type_id)
+    assert itype is not None
+    bank = load_question_bank(itype.id)
+    state = InterviewState()
+    plans = []
+    for text in [None, *answers]:
+        plan, state = plan_turn(state, itype, bank, text, candidate, seed="session-1")
+        plans.append((plan, state))
+    return plans
+
+
+def test_greeting_names_candidate_and_asks_intro() -> None:
+    plan, state = run("google_sde", [])[0]
+    assert plan.action == "greet"
+    assert "Ada" in plan.line and plan.line.endswith("?")
+    assert state.phase == "introduction"
+
+
+@pytest.mark.parametrize("itype", INTERVIEW_TYPES, ids=lambda t: t.id)
+def test_every_type_walks_all_phases_to_wrap_up(itype) -> None:  # type: ignore[no-untyped-def]
+    plans = run(itype.id, [GOOD_ANSWER] * 30)
+    phases_seen = [p.phase for p, _ in plans]
+    core = [p for p in itype.phases if p in PHASE_QUESTIONS]
+    for phase in core:
+        assert phase in phases_seen, f"{itype.id} never reached {phase}"
+    assert "candidate_questions" in phases_seen and "wrap_up" in phases_seen
+    # phases come in the plan's order
+    order = [p for i, p in enumerate(phases_seen) if i == 0 or phases_seen[i - 1] != p]
+    assert order == ["introduction", *core, "candidate_questions", "wrap_up", "closed"]
+    asked = plans[-1][1].asked_question_ids
+    assert len(asked) == len(set(asked)), "a question was asked twice"
+
+
+def test_struggling_candidate_gets_graded_hints_then_moves_on() -> None:
+    plans = run("google_sde", [GOOD_ANSWER, GOOD_ANSWER] + ["I don't know"] * 5)
+    stuck_on = plans[2][1].current_question_id
+    question = {q.id: q for q in load_question_bank("google_sde")}[stuck_on or ""]
+    actions = [p.action for p, _ in plans[3:]]
+    hints = len(question.hints)
+    assert actions[:hints] == ["hint"] * hints
+    assert [p.line for p, _ in plans[3 : 3 + hints]] == [f"That's okay, here's a hint: {h}" for h in question.hints]
+    assert actions[hints] == "move_on"
+    moved = plans[3 + hints][1]
+    assert moved.current_question_id != stuck_on
+    assert moved.difficulty == 1  # adapted down
+
+
+def test_strong_answers_raise_difficulty() -> None:
+    plans = run("coding", [GOOD_ANSWER] * 3)
+    assert plans[-1][1].difficulty == 3 or plans[-1][1].strong_answers >= 1
+
+
+def test_clarification_restates_current_question() -> None:
+    plans = run("behavioral", [GOOD_ANSWER, "Sorry, can you repeat the question?"])
+    plan, state = plans[-1]
+    assert plan.action == "clarify"
+    assert state.current_question_id == plans[-2][1].current_question_id
+
+
+def test_cv_skills_steer_question_choice() -> None:
+    bank = load_question_bank("google_sde")
+    tagged = [q for q in bank if q.cv_skills]
+    assert tagged, "the bank needs CV-tagged questions"
+    skill = tagged[0].cv_skills[0]
+    with_cv = run("google_sde", [GOOD_ANSWER] * 8, CandidateContext("Ada", cv_skills=[skill]))
+    asked = with_cv[-1][1].asked_question_ids
+    assert any(skill in q.cv_skills for q in bank if q.id in asked)
+
+
+def test_questions_about_the_cv_need_a_cv() -> None:
+    plans = run("google_sde", [GOOD_ANSWER] * 12)
+    bank = {q.id: q for q in load_question_bank("google_sde")}
+    for qid in plans[-1][1].asked_question_ids:
+        assert "your cv" not in bank[qid].text.lower()
+
+
+def test_different_sessions_get_different_interviews() -> None:
+    itype = find_interview_type("amazon_sde")
+    assert itype is not None
+    bank = load_question_bank(itype.id)
+    firsts = set()
+    for seed in ("a", "b", "c", "d", "e", "f"):
+        state = InterviewState()
+        for text in (None, GOOD_ANSWER, GOOD_ANSWER):
+            _, state = plan_turn(state, itype, bank, text, ADA, seed=seed)
+        firsts.add(tuple(state.asked_question_ids))
+    assert len(firsts) > 1
+
+
+def test_answer_signals() -> None:
+    assert read_answer("I don't know").struggling
+    assert read_answer("Could I get a hint?").asks_hint
+    assert read_answer("What do you mean by that?").asks_clarification
+    signals = read_answer("We used a hash map for constant time lookup", ["hash map lookup", "sorting first"])
+    assert signals.covered_points == ("hash map lookup",)
+    assert signals.key_point_coverage == 0.5

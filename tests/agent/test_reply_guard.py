@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from services.agent.domain.reply_guard import ReplyGuard
+
+
+def stream(pieces: list[str]) -> tuple[str, str]:
+    guard = ReplyGuard()
+    published = "".join(guard.feed(p) for p in pieces) + guard.finish()
+    return published, guard.text
+
+
+def test_plain_reply_passes_through_unchanged() -> None:
+    text = "Thanks, that makes sense. How would you scale it to ten million users?"
+    published, stored = stream([text[i : i + 3] for i in range(0, len(text), 3)])
+    assert published == stored == text
+
+
+def test_leading_speaker_label_is_removed() -> None:
+    published, _ = stream(["Interviewer", ": ", "Great answer. ", "Next question?"])
+    assert published == "Great answer. Next question?"
+
+
+def test_stops_where_the_model_starts_writing_the_candidate() -> None:
+    published, stored = stream(["Good. What is a heap?", "\nCandidate: A heap is", " a tree."])
+    assert published == stored == "Good. What is a heap?"
+
+
+def test_never_leaks_the_private_notes() -> None:
+    published, _ = stream(["Nice work. ", "[Interviewer notes: ask about ", "caching]"])
+    assert "notes" not in published.lower()
+    assert published == "Nice work."

@@ -1,0 +1,184 @@
+"""The turn processor: order, exactly-once replies, failures and interrupts, on in-memory ports."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from services.agent.interviewer import Interviewer
+from services.agent.llm.base import LLMError
+from services.agent.responders import LLMResponder
+from services.agent.turns import Ack, Retry, TurnProcessor
+from shared.events import UserTurn
+from shared.sessions import SessionRecord, SessionRepository
+from shared.storage.local import LocalObjectStore
+from tests.agent.fakes import FakeLeases, FakeLLM, FakeOutbox, FakeQueue
+
+
+class Rig:
+    def __init__(self, tmp_path: Path, llm: FakeLLM | None = None) -> None:
+        self.repo = SessionRepository(LocalObjectStore(tmp_path))
+        self.llm = llm or FakeLLM()
+        self.queue = FakeQueue()
+        self.leases = FakeLeases()
+        self.outbox = FakeOutbox()
+        interviewer = Interviewer(
+            LLMResponder(self.llm, max_tokens=64, temperature=0.1), context_tokens=4096, max_reply_tokens=64
+        )
+        self.processor = TurnProcessor(self.repo, interviewer, self.queue, self.leases, self.outbox)
+
+    async def session(self, sid: str = "s1", itype: str = "google_sde") -> str:
+        await self.repo.create(
+            SessionRecord(session_id=sid, interview_type=itype, interview_type_name="X", candidate_name="Ada")
+        )
+        return sid
+
+    async def deliver(self, turn: UserTurn, delivery=None):  # type: ignore[no-untyped-def]
+        delivery = delivery or self.queue.publish(turn)
+        decision = await self.processor.handle(turn, delivery)
+        if isinstance(decision, Ack):
+            self.queue.ack(delivery.stream_seq)
+        return decision, delivery
+
+
+def text(sid: str, words: str, turn_id: str | None = None) -> UserTurn:
+    return UserTurn(session_id=sid, kind="text", text=words, **({"turn_id": turn_id} if turn_id else {}))
+
+
+async def test_greeting_then_answer_are_persisted_in_order(tmp_path: Path) -> None:
+    rig = Rig(tmp_path)
+    sid = await rig.session()
+    decision, _ = await rig.deliver(UserTurn(session_id=sid, turn_id="start-s1", kind="start"))
+    assert isinstance(decision, Ack)
+    await rig.deliver(text(sid, "I build payment systems in Python.", "u1"))
+    record = await rig.repo.get(sid)
+    assert [(e.role, e.turn_id) for e in record.transcript] == [
+        ("assistant", "start-s1"),
+        ("user", "u1"),
+        ("assistant", "u1"),
+    ]
+    assert record.status == "in_progress"
+    assert [r.turn_id for r in rig.outbox.replies] == ["start-s1", "u1"]
+    # what streamed is what was stored
+    streamed = "".join(t for tid, _, t in rig.outbox.chunks if tid == "u1")
+    assert streamed.strip() == record.transcript[-1].text
+
+
+async def test_a_younger_turn_waits_for_its_predecessor(tmp_path: Path) -> None:
+    rig = Rig(tmp_path)
+    sid = await rig.session()
+    first = text(sid, "first answer", "u1")
+    second = text(sid, "second answer", "u2")
+    d1 = rig.queue.publish(first)
+    d2 = rig.queue.publish(second)
+    decision = await rig.processor.handle(second, d2)
+    assert isinstance(decision, Retry)
+    assert rig.outbox.replies == []
+    await rig.deliver(first, d1)
+    await rig.deliver(second, d2)
+    record = await rig.repo.get(sid)
+    assert [e.turn_id for e in record.transcript if e.role == "user"] == ["u1", "u2"]
+
+
+async def test_a_redelivered_turn_gets_no_second_reply(tmp_path: Path) -> None:
+    rig = Rig(tmp_path)
+    sid = await rig.session()
+    turn = text(sid, "my answer", "u1")
+    delivery = rig.queue.publish(turn)
+    await rig.processor.handle(turn, delivery)  # answered but "crashed" before the ack
+    decision = await rig.processor.handle(turn, delivery)  # the redelivery
+    assert decision == Ack("duplicate")
+    record = await rig.repo.get(sid)
+    assert sum(1 for e in record.transcript if e.role == "assistant") == 1
+    assert len(rig.llm.calls) == 1
+    # the stored reply is re-published (the outbox de-duplicates by turn id downstream)
+    assert [r.text for r in rig.outbox.replies][0] == [r.text for r in rig.outbox.replies][1]
+
+
+async def test_a_session_busy_elsewhere_is_retried(tmp_path: Path) -> None:
+    rig = Rig(tmp_path)
+    sid = await rig.session()
+    rig.leases.held[sid] = 99
+    decision, _ = await rig.deliver(text(sid, "hello", "u1"))
+    assert isinstance(decision, Retry)
+
+
+async def test_llm_failure_reports_an_error_and_keeps_the_answer(tmp_path: Path) -> None:
+    rig = Rig(tmp_path, FakeLLM(fail=LLMError("model crashed")))
+    sid = await rig.session()
+    decision, _ = await rig.deliver(text(sid, "an answer worth keeping", "u1"))
+    assert isinstance(decision, Ack)
+    assert [f.code for f in rig.outbox.failures] == ["reply_failed"]
+    record = await rig.repo.get(sid)
+    assert [e.text for e in record.transcript] == ["an answer worth keeping"]
+
+
+async def test_retryable_llm_failure_is_retried_once(tmp_path: Path) -> None:
+    llm = FakeLLM(fail=LLMError("timeout", retryable=True))
+    rig = Rig(tmp_path, llm)
+    sid = await rig.session()
+    await rig.deliver(text(sid, "answer", "u1"))
+    assert len(llm.calls) == 2
+    assert [f.code for f in rig.outbox.failures] == ["reply_failed"]
+
+
+async def test_unknown_session_is_reported_not_retried(tmp_path: Path) -> None:
+    rig = Rig(tmp_path)
+    decision, _ = await rig.deliver(text("nope", "hello", "u1"))
+    assert isinstance(decision, Ack)
+    assert rig.outbox.failures[0].code == "session_not_found"
+
+
+async def test_turns_after_the_end_are_refused(tmp_path: Path) -> None:
+    rig = Rig(tmp_path)
+    sid = await rig.session()
+
+    def end(r: SessionRecord) -> SessionRecord:
+        r.status = "ended"
+        return r
+
+    await rig.repo.update(sid, end)
+    await rig.deliver(text(sid, "one more thing", "u1"))
+    assert rig.outbox.failures[0].code == "session_ended"
+    assert (await rig.repo.get(sid)).transcript == []
+
+
+async def test_a_stuck_predecessor_is_reported_and_skipped(tmp_path: Path) -> None:
+    rig = Rig(tmp_path)
+    sid = await rig.session()
+    stale = text(sid, "lost turn", "u0")
+    rig.queue.publish(stale, age_s=1000)
+    decision, _ = await rig.deliver(text(sid, "fresh turn", "u1"))
+    assert isinstance(decision, Ack)
+    assert [f.turn_id for f in rig.outbox.failures] == ["u0"]
+    assert rig.outbox.replies[-1].turn_id == "u1"
+
+
+async def test_interrupt_stops_the_reply_and_marks_it(tmp_path: Path) -> None:
+    class SlowLLM(FakeLLM):
+        async def stream(self, messages, *, max_tokens, temperature, stop=()):  # type: ignore[no-untyped-def,override]
+            for i in range(1000):
+                await asyncio.sleep(0.005)
+                yield f"word{i} "
+
+    rig = Rig(tmp_path, SlowLLM())
+    sid = await rig.session()
+    task = asyncio.create_task(rig.deliver(text(sid, "a long answer", "u1")))
+    await asyncio.sleep(0.2)
+    assert rig.processor.interrupt(sid, None)
+    await asyncio.wait_for(task, 5)
+    record = await rig.repo.get(sid)
+    reply = record.transcript[-1]
+    assert reply.interrupted and 0 < len(reply.text.split()) < 1000
+    assert rig.outbox.replies[-1].interrupted
+
+
+@pytest.mark.parametrize("reply", ["", "   "])
+async def test_an_empty_model_reply_falls_back_to_the_planned_line(tmp_path: Path, reply: str) -> None:
+    rig = Rig(tmp_path, FakeLLM(reply=reply))
+    sid = await rig.session()
+    await rig.deliver(UserTurn(session_id=sid, turn_id="start-s1", kind="start"))
+    greeting = (await rig.repo.get(sid)).transcript[0].text
+    assert "Ada" in greeting and greeting.endswith("?")
