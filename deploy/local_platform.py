@@ -108,8 +108,16 @@ class LocalPlatform:
         if self.nats_url is None:
             await self._spawn(
                 "nats",
-                [nats_server_binary(), "-a", "127.0.0.1", "-p", str(self.nats_port), "-js",
-                 "-sd", str(self.data_dir / "nats")],
+                [
+                    nats_server_binary(),
+                    "-a",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.nats_port),
+                    "-js",
+                    "-sd",
+                    str(self.data_dir / "nats"),
+                ],
             )
             await wait_for_port(self.nats_port, 10)
         for spec in self.services:

@@ -36,14 +36,18 @@ async def main() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    print(f"Starting PrepAI (data in {settings.data_dir}, LLM provider {settings.llm_provider}) ...", flush=True)
+    print(
+        f"Starting PrepAI (data in {settings.data_dir}, LLM provider {settings.llm_provider}) ...", flush=True
+    )
     try:
         starting = asyncio.create_task(platform.start())
         stopping = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
         if starting in done:
             starting.result()
-            print(f"\nPrepAI is ready: {platform.base_url}  (API docs: {platform.base_url}/docs)\n", flush=True)
+            print(
+                f"\nPrepAI is ready: {platform.base_url}  (API docs: {platform.base_url}/docs)\n", flush=True
+            )
             await stop.wait()
         else:
             starting.cancel()

@@ -54,7 +54,7 @@ class Settings(BaseSettings):
 
     # Turn processing. agent_concurrency 0 = automatic: 1 for a local model, 16 otherwise.
     agent_concurrency: int = 0
-    turn_ack_wait_s: float = 30.0
+    turn_ack_wait_s: float = 10.0  # also the failover time when a replica dies mid-turn
     turn_max_deliver: int = 200
     turn_lease_s: float = 30.0
     turn_stuck_after_s: float = 180.0

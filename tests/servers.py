@@ -84,15 +84,32 @@ def seaweed_s3(data_dir: Path) -> Iterator[str]:
     s3_port = free_port()
     # Every listener on an explicit free port (gRPC defaults to http port + 10000, which may not exist).
     listeners = [
-        "master.port", "master.port.grpc", "volume.port", "volume.port.grpc", "filer.port",
-        "filer.port.grpc", "s3.port.grpc", "admin.port", "admin.port.grpc", "webdav.port",
-        "debug.port", "s3.port.iceberg", "s3.port.lance",
+        "master.port",
+        "master.port.grpc",
+        "volume.port",
+        "volume.port.grpc",
+        "filer.port",
+        "filer.port.grpc",
+        "s3.port.grpc",
+        "admin.port",
+        "admin.port.grpc",
+        "webdav.port",
+        "debug.port",
+        "s3.port.iceberg",
+        "s3.port.lance",
     ]
     proc = subprocess.Popen(
         [
-            weed_binary(), "mini", f"-dir={data_dir / 'weed'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-            f"-s3.port={s3_port}", f"-s3.config={identities}", "-master.telemetry=false",
-            "-webdav=false", "-admin.ui=false",
+            weed_binary(),
+            "mini",
+            f"-dir={data_dir / 'weed'}",
+            "-ip=127.0.0.1",
+            "-ip.bind=127.0.0.1",
+            f"-s3.port={s3_port}",
+            f"-s3.config={identities}",
+            "-master.telemetry=false",
+            "-webdav=false",
+            "-admin.ui=false",
             *(f"-{name}={free_port()}" for name in listeners),
         ],
         stdout=subprocess.DEVNULL,

@@ -44,6 +44,7 @@ async def create_processor(settings: Settings, nc: NatsClient, interviewer: Inte
         KvLeases(kv, settings.turn_lease_s),
         NatsOutbox(nc, js),
         stuck_after_s=settings.turn_stuck_after_s,
+        heartbeat_s=settings.turn_ack_wait_s / 3,
     )
 
 

@@ -56,12 +56,20 @@ def build_router(processor: TurnProcessor, settings: Settings, *, concurrency: i
             log.error("dropping malformed turn on %s: %s", msg.raw_message.subject, err)
             await msg.reject()
             return
-        decision = await processor.handle(turn, _NatsDelivery(msg))
+        delivery = _NatsDelivery(msg)
+        try:
+            decision = await processor.handle(turn, delivery)
+        except Exception:
+            # A bug or an outage (storage, KV): retry later with backoff rather than hot-looping.
+            log.exception("turn %s of session %s failed; will retry", turn.turn_id, turn.session_id)
+            await msg.nack(delay=min(30.0, 0.5 * 2 ** min(delivery.num_delivered, 6)))
+            return
         if isinstance(decision, Ack):
             await msg.ack()
         else:
             await msg.nack(delay=decision.delay_s)
-        log.debug("turn %s of %s: %s", turn.turn_id, turn.session_id, decision)
+        if isinstance(decision, Ack):
+            log.info("turn %s of session %s: %s", turn.turn_id, turn.session_id, decision.reason)
 
     @router.subscriber(subjects.CONTROL_ALL)
     async def on_control(msg: NatsMessage) -> None:

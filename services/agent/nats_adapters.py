@@ -26,10 +26,10 @@ class JetStreamTurnOrder:
     def __init__(self, js: JetStreamContext) -> None:
         self.js = js
 
-    async def earliest_pending(self, session_id: str) -> PendingTurn | None:
+    async def earliest_pending(self, session_id: str, from_seq: int = 1) -> PendingTurn | None:
         try:
             raw = await self.js.get_msg(
-                subjects.TURNS_STREAM, seq=1, next=True, subject=subjects.turn(session_id)
+                subjects.TURNS_STREAM, seq=from_seq, next=True, subject=subjects.turn(session_id)
             )
         except NotFoundError:
             return None

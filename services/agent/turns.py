@@ -30,7 +30,6 @@ from shared.sessions import SessionNotFound, SessionRecord, SessionRepository, T
 log = logging.getLogger(__name__)
 
 LLM_ATTEMPTS = 2
-HEARTBEAT_S = 5.0
 
 
 # --- ports -------------------------------------------------------------------------------------------
@@ -56,7 +55,9 @@ class PendingTurn:
 
 
 class TurnOrder(Protocol):
-    async def earliest_pending(self, session_id: str) -> PendingTurn | None: ...
+    async def earliest_pending(self, session_id: str, from_seq: int = 1) -> PendingTurn | None:
+        """The session's oldest unacknowledged turn with a stream sequence >= `from_seq`."""
+        ...
 
     async def discard(self, stream_seq: int) -> None: ...
 
@@ -115,6 +116,7 @@ class TurnProcessor:
         outbox: Outbox,
         *,
         stuck_after_s: float = 180.0,
+        heartbeat_s: float = 3.0,
     ) -> None:
         self.repo = repo
         self.interviewer = interviewer
@@ -122,6 +124,8 @@ class TurnProcessor:
         self.leases = leases
         self.outbox = outbox
         self.stuck_after_s = stuck_after_s
+        # Well inside the consumer's ack_wait, so a long reply is never redelivered to another replica.
+        self.heartbeat_s = heartbeat_s
         self._in_flight: dict[str, tuple[str, asyncio.Event]] = {}
 
     def interrupt(self, session_id: str, turn_id: str | None) -> bool:
@@ -153,13 +157,16 @@ class TurnProcessor:
             await self.leases.release(lease)
 
     async def _predecessor_pending(self, turn: UserTurn, delivery: Delivery, session: SessionRecord) -> bool:
+        """Is an older turn of this session still unanswered?"""
+        cursor = 1
         while True:
-            pending = await self.order.earliest_pending(turn.session_id)
+            pending = await self.order.earliest_pending(turn.session_id, cursor)
             if pending is None or pending.stream_seq >= delivery.stream_seq:
                 return False
+            cursor = pending.stream_seq + 1
             before = pending.turn
             if before is not None and before.turn_id in session.handled_turn_ids:
-                return False  # answered, its ack is on the way
+                continue  # answered; its ack is on the way
             if time.time() - pending.published_at < self.stuck_after_s:
                 return True
             # A turn that nobody could answer for minutes (its deliveries ran out, or it is not a turn):
@@ -220,7 +227,7 @@ class TurnProcessor:
     async def _heartbeat(self, delivery: Delivery, lease: Lease) -> None:
         current: Lease | None = lease
         while current is not None:
-            await asyncio.sleep(HEARTBEAT_S)
+            await asyncio.sleep(self.heartbeat_s)
             await delivery.in_progress()
             current = await self.leases.renew(current)
 

@@ -38,8 +38,8 @@ class FakeQueue:
     def ack(self, seq: int) -> None:
         self.pending.pop(seq, None)
 
-    async def earliest_pending(self, session_id: str) -> PendingTurn | None:
-        mine = sorted(s for s, (t, _) in self.pending.items() if t.session_id == session_id)
+    async def earliest_pending(self, session_id: str, from_seq: int = 1) -> PendingTurn | None:
+        mine = sorted(s for s, (t, _) in self.pending.items() if t.session_id == session_id and s >= from_seq)
         if not mine:
             return None
         turn, published = self.pending[mine[0]]
@@ -90,14 +90,21 @@ class FakeLLM:
 
     name = "fake"
 
-    def __init__(self, reply: str = "Thanks for sharing. Could you tell me more?", fail: LLMError | None = None):
+    def __init__(
+        self, reply: str = "Thanks for sharing. Could you tell me more?", fail: LLMError | None = None
+    ):
         self.reply = reply
         self.fail = fail
         self.calls: list[Sequence[ChatMessage]] = []
         self.gate: object | None = None
 
     async def stream(
-        self, messages: Sequence[ChatMessage], *, max_tokens: int, temperature: float, stop: Sequence[str] = ()
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        temperature: float,
+        stop: Sequence[str] = (),
     ) -> AsyncIterator[str]:
         self.calls.append(messages)
         if self.fail is not None:

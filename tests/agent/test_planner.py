@@ -21,7 +21,9 @@ GOOD_ANSWER = (
 )
 
 
-def run(type_id: str, answers: list[str], candidate: CandidateContext = ADA) -> list[tuple[ReplyPlan, InterviewState]]:
+def run(
+    type_id: str, answers: list[str], candidate: CandidateContext = ADA
+) -> list[tuple[ReplyPlan, InterviewState]]:
     itype = find_interview_type(type_id)
     assert itype is not None
     bank = load_question_bank(itype.id)
@@ -62,7 +64,9 @@ def test_struggling_candidate_gets_graded_hints_then_moves_on() -> None:
     actions = [p.action for p, _ in plans[3:]]
     hints = len(question.hints)
     assert actions[:hints] == ["hint"] * hints
-    assert [p.line for p, _ in plans[3 : 3 + hints]] == [f"That's okay, here's a hint: {h}" for h in question.hints]
+    assert [p.line for p, _ in plans[3 : 3 + hints]] == [
+        f"That's okay, here's a hint: {h}" for h in question.hints
+    ]
     assert actions[hints] == "move_on"
     moved = plans[3 + hints][1]
     assert moved.current_question_id != stuck_on

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 from services.agent.domain.planner import ReplyPlan
 from services.agent.domain.prompts import build_messages, system_prompt, with_notes
 from shared.interview_types import INTERVIEW_TYPES, find_interview_type
@@ -46,7 +48,7 @@ def test_long_history_is_trimmed_but_keeps_the_opening_and_alternation() -> None
     assert messages[1].content.startswith("start")
     assert messages[2].content == "Hello, tell me about yourself?"
     roles = [m.role for m in messages[1:]]
-    assert all(a != b for a, b in zip(roles, roles[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(roles))
     assert sum(len(m.content) for m in messages) / 3.5 < 1400
     assert len(messages) < 2 + 2 * 40
 

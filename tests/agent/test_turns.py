@@ -82,6 +82,20 @@ async def test_a_younger_turn_waits_for_its_predecessor(tmp_path: Path) -> None:
     assert [e.turn_id for e in record.transcript if e.role == "user"] == ["u1", "u2"]
 
 
+async def test_an_answered_but_unacked_turn_does_not_hide_an_unanswered_one(tmp_path: Path) -> None:
+    """u1 is answered but its ack is still in flight: u3 must still wait for u2."""
+    rig = Rig(tmp_path)
+    sid = await rig.session()
+    turns = [text(sid, f"answer {i}", f"u{i}") for i in (1, 2, 3)]
+    deliveries = [rig.queue.publish(t) for t in turns]
+    assert isinstance(await rig.processor.handle(turns[0], deliveries[0]), Ack)  # not acked in the queue
+    assert isinstance(await rig.processor.handle(turns[2], deliveries[2]), Retry)
+    assert isinstance(await rig.processor.handle(turns[1], deliveries[1]), Ack)
+    assert isinstance(await rig.processor.handle(turns[2], deliveries[2]), Ack)
+    record = await rig.repo.get(sid)
+    assert [e.turn_id for e in record.transcript if e.role == "user"] == ["u1", "u2", "u3"]
+
+
 async def test_a_redelivered_turn_gets_no_second_reply(tmp_path: Path) -> None:
     rig = Rig(tmp_path)
     sid = await rig.session()
@@ -94,7 +108,8 @@ async def test_a_redelivered_turn_gets_no_second_reply(tmp_path: Path) -> None:
     assert sum(1 for e in record.transcript if e.role == "assistant") == 1
     assert len(rig.llm.calls) == 1
     # the stored reply is re-published (the outbox de-duplicates by turn id downstream)
-    assert [r.text for r in rig.outbox.replies][0] == [r.text for r in rig.outbox.replies][1]
+    first, again = rig.outbox.replies
+    assert first.text == again.text and first.turn_id == again.turn_id
 
 
 async def test_a_session_busy_elsewhere_is_retried(tmp_path: Path) -> None:

@@ -78,7 +78,9 @@ def test_invalid_bodies_are_422_with_the_field_named(client: TestClient, body: d
 
 
 def test_broken_json_body_is_422(client: TestClient) -> None:
-    response = client.post("/api/sessions", content=b"{not json", headers={"content-type": "application/json"})
+    response = client.post(
+        "/api/sessions", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_request"
 
@@ -151,7 +153,9 @@ def test_socket_for_unknown_session_sends_error_then_closes_4404(client: TestCli
         ('{"type": "text", "text": "' + "a" * 100_000 + '"}', "text_too_long"),
     ],
 )
-def test_bad_socket_messages_get_errors_and_the_socket_stays_usable(client: TestClient, frame: str, code: str) -> None:
+def test_bad_socket_messages_get_errors_and_the_socket_stays_usable(
+    client: TestClient, frame: str, code: str
+) -> None:
     sid = create(client)["session_id"]
     with client.websocket_connect(f"/ws/interview/{sid}?tts=0") as ws:
         ws.send_text(frame)
