@@ -17,7 +17,7 @@ import pytest
 import pytest_asyncio
 
 from deploy.local_platform import LocalPlatform, default_services, free_port
-from tests.integration.client import InterviewClient
+from deploy.interview_client import InterviewClient
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="module")]
 

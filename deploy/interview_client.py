@@ -1,4 +1,4 @@
-"""A WebSocket client that follows the public contract, for integration tests and benchmarks."""
+"""A WebSocket client that follows the public contract: used by the integration tests and `bench/`."""
 
 from __future__ import annotations
 

@@ -1,0 +1,39 @@
+# PrepAI: `make run` starts the platform on http://localhost:8000; `make test` runs the whole suite.
+# Both install what is missing first (apt packages, .venv, Python packages) and skip it the second time.
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+AGENT_REPLICAS ?= 1
+TOOLS_REPLICAS ?= 1
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-fast lint bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt requirements-llm.txt deploy/install.sh
+	bash deploy/install.sh
+	touch $@
+
+install: $(STAMP)
+
+run: install
+	$(PY) -m deploy.run_local --agent-replicas $(AGENT_REPLICAS) --tools-replicas $(TOOLS_REPLICAS)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Without the real-model and process-level tests: seconds, for the edit-test loop.
+test-fast: install
+	$(PY) -m pytest -m "not model and not integration" $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy shared services deploy bench
+
+bench: install
+	$(PY) bench/text_turns.py overhead
+	$(PY) bench/text_turns.py model
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
