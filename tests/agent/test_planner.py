@@ -74,8 +74,19 @@ def test_struggling_candidate_gets_graded_hints_then_moves_on() -> None:
 
 
 def test_strong_answers_raise_difficulty() -> None:
-    plans = run("coding", [GOOD_ANSWER] * 3)
-    assert plans[-1][1].difficulty == 3 or plans[-1][1].strong_answers >= 1
+    itype = find_interview_type("coding")
+    assert itype is not None
+    bank = {q.id: q for q in load_question_bank(itype.id)}
+    state = InterviewState()
+    _, state = plan_turn(state, itype, list(bank.values()), None, ADA, seed="s")
+    _, state = plan_turn(state, itype, list(bank.values()), GOOD_ANSWER, ADA, seed="s")
+    asked = bank[state.current_question_id or ""]
+    before = state.difficulty
+    strong = "Let me walk through it carefully. " + ". ".join(asked.key_points) + ". That covers the main points."
+    plan, state = plan_turn(state, itype, list(bank.values()), strong, ADA, seed="s")
+    assert state.strong_answers == 1
+    assert state.difficulty == min(3, before + 1)
+    assert plan.action == "ask"  # a strong answer needs no follow-up: next question
 
 
 def test_clarification_restates_current_question() -> None:

@@ -105,6 +105,27 @@ def test_questions_phrased_around_the_cv_name_the_skills_they_need() -> None:
                 assert question.cv_skills, question.id
 
 
+def test_cv_skills_are_canonical_names_of_the_cv_analyzer_taxonomy() -> None:
+    # The planner matches cv_skills against the CV analysis' canonical skill names exactly (ignoring
+    # case), so an alias here ("Kafka" for "Apache Kafka") would silently never match. The taxonomy is
+    # read as data: the agent service must not import the tools service.
+    taxonomy_path = Path(__file__).resolve().parents[2] / "services" / "tools" / "cv" / "taxonomy.yaml"
+    if not taxonomy_path.is_file():
+        pytest.skip("the CV skill taxonomy is not present")
+    taxonomy = yaml.safe_load(taxonomy_path.read_text(encoding="utf-8"))
+    canonical = {skill["name"].lower() for skill in taxonomy["skills"]}
+    unknown = sorted(
+        {
+            (question.id, skill)
+            for questions in all_question_banks().values()
+            for question in questions
+            for skill in question.cv_skills
+            if skill.lower() not in canonical
+        }
+    )
+    assert unknown == []
+
+
 def test_coding_questions_state_the_expected_complexity() -> None:
     for questions in all_question_banks().values():
         for question in questions:
