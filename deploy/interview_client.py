@@ -54,7 +54,7 @@ class InterviewClient:
             if remaining <= 0:
                 raise TimeoutError(f"no matching event in {timeout} s; got {self.events[-5:]}")
             raw = await asyncio.wait_for(self.ws.recv(), remaining)
-            event = json.loads(raw)
+            event: dict[str, Any] = json.loads(raw)
             self._record(event)
             if predicate(event):
                 return event

@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     turn_lease_s: float = 30.0
     turn_stuck_after_s: float = 180.0
 
+    # Tools service: concurrent code runs / CV parses per replica; AWS Textract for scanned CVs.
+    tools_concurrency: int = 2
+    cv_textract: bool = False
+
     # Logging
     log_level: str = "INFO"
 

@@ -20,7 +20,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from services.agent.interviewer import Interviewer, TurnOutcome, UnknownInterviewType
 from services.agent.llm.base import LLMError
@@ -240,7 +240,7 @@ class TurnProcessor:
             if turn.turn_id in record.handled_turn_ids:
                 return None
             if keep_user_turn and turn.kind != "start" and turn.text:
-                source = "voice" if turn.kind == "speech" else "text"
+                source: Literal["voice", "text"] = "voice" if turn.kind == "speech" else "text"
                 record.transcript.append(
                     TranscriptEntry(role="user", text=turn.text, turn_id=turn.turn_id, source=source)
                 )

@@ -12,7 +12,7 @@ from services.gateway import ws
 from services.gateway.bus import Bus
 from services.gateway.deps import Deps
 from services.gateway.errors import install_error_handlers
-from services.gateway.routes import interviews, meta, sessions
+from services.gateway.routes import code, cv, interviews, meta, sessions
 from shared.config import Settings
 from shared.messaging import connect, ensure_streams
 from shared.sessions import SessionRepository
@@ -42,6 +42,6 @@ def create_app(settings: Settings) -> FastAPI:
         CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"]
     )
     install_error_handlers(app)
-    for router in (meta.router, sessions.router, interviews.router, ws.router):
+    for router in (meta.router, sessions.router, interviews.router, cv.router, code.router, ws.router):
         app.include_router(router)
     return app

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
+from nats.errors import NoRespondersError
+from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
+from pydantic import BaseModel
 
 from shared import subjects
-from shared.events import Event, Interrupt, SessionCreated, SessionEnded, UserTurn
+from shared.events import Event, Interrupt, SessionCreated, SessionEnded, ToolError, ToolReply, UserTurn
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,31 @@ class Bus:
             timeout=5.0,
         )
 
+    async def call_tool(self, subject: str, request: BaseModel, timeout_s: float) -> dict[str, Any]:
+        """Request/reply to the tools service; its error replies come back as ToolCallFailed."""
+        try:
+            msg = await self.nc.request(
+                subject, request.model_dump_json(by_alias=True).encode(), timeout=timeout_s
+            )
+        except NoRespondersError:
+            raise ToolCallFailed(
+                ToolError(code="tools_unavailable", message="The tools service is not running.", status=503)
+            ) from None
+        except NatsTimeoutError:
+            raise ToolCallFailed(
+                ToolError(
+                    code="tools_timeout",
+                    message=f"The tools service did not answer within {timeout_s:.0f} s.",
+                    status=504,
+                )
+            ) from None
+        reply = ToolReply.model_validate_json(msg.data)
+        if not reply.ok or reply.result is None:
+            raise ToolCallFailed(
+                reply.error or ToolError(code="internal_error", message="Empty tools reply.", status=500)
+            )
+        return reply.result
+
     async def follow(self, session_id: str) -> SessionFeed:
         feed = SessionFeed()
         feed.subscription = await self.nc.subscribe(subjects.out_all(session_id), cb=feed.on_message)
@@ -55,6 +84,12 @@ class Bus:
         except Exception:  # any failure means JetStream cannot take turns now
             return False
         return True
+
+
+class ToolCallFailed(Exception):
+    def __init__(self, error: ToolError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 class SessionFeed:

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from services.gateway.bus import ToolCallFailed
 from shared.sessions import SessionNotFound
 
 
@@ -45,6 +46,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_: Request, err: ApiError) -> JSONResponse:
         return error_response(err.status, err.code, err.message)
+
+    @app.exception_handler(ToolCallFailed)
+    async def tool_failed(_: Request, err: ToolCallFailed) -> JSONResponse:
+        return error_response(err.error.status, err.error.code, err.error.message)
 
     @app.exception_handler(SessionNotFound)
     async def session_not_found(_: Request, err: SessionNotFound) -> JSONResponse:
