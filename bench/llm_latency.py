@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import multiprocessing
 import re
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import get_args
@@ -62,6 +65,11 @@ SYSTEM_A = system_prompt(
 SYSTEM_B = system_prompt("Amazon SDE", "coding, the Leadership Principles with STAR stories, scalability")
 
 
+def ask(question: str) -> str:
+    """Guidance in the agent planner's style: the exact question to ask."""
+    return f'Acknowledge the previous answer in one short sentence, then ask this question: "{question}"'
+
+
 def candidate(words: str, guidance: str) -> ChatMessage:
     return ChatMessage("user", f"{words}\n[Interviewer guidance: {guidance}]")
 
@@ -69,7 +77,7 @@ def candidate(words: str, guidance: str) -> ChatMessage:
 HISTORY = [
     candidate(
         "[The candidate, Sam, has joined the interview.]",
-        "greet Sam, introduce yourself and ask them to describe their background briefly.",
+        'Greet Sam, introduce yourself, then ask this question: "Could you tell me a little about your background?"',
     ),
     ChatMessage(
         "assistant",
@@ -79,7 +87,7 @@ HISTORY = [
     candidate(
         "Sure. I have about five years of experience, mostly backend work in Python and Go. Right now I'm "
         "at a logistics startup where I own the routing service, and before that I worked on payments.",
-        "acknowledge the background and ask about the most complex system they built.",
+        ask("What's the most complex system you've built, and what made it hard?"),
     ),
     ChatMessage(
         "assistant",
@@ -89,8 +97,7 @@ HISTORY = [
     candidate(
         "Probably the routing service. It computes delivery routes for thousands of drivers every few "
         "minutes, and the hard part was keeping latency low while the road data changed all the time.",
-        "acknowledge and move to the technical phase: ask how they would find the k most frequent words "
-        "in a large log file.",
+        ask("How would you find the k most frequent words in a very large log file?"),
     ),
     ChatMessage(
         "assistant",
@@ -103,37 +110,37 @@ ANSWERS = [
     candidate(
         "I would stream the file line by line, count words in a hash map, and then keep a min-heap of size "
         "k over the counts, so the whole thing is linear in the number of words plus n log k for the heap.",
-        "acknowledge the heap idea and ask what they would do if the counts do not fit in memory.",
+        ask("What would you do if the word counts do not fit in memory?"),
     ),
     candidate(
         "If the counts do not fit, I would shard the words by hash into several files, count each shard "
         "separately in memory, take the top k of each shard, and merge those small lists at the end.",
-        "acknowledge and ask about the time and space complexity of the sharded approach.",
+        ask("What are the time and space complexity of the sharded approach?"),
     ),
     candidate(
         "Each word is read twice, once to shard and once to count, so time stays linear. Space per shard "
         "is bounded by the distinct words in that shard, and the final merge only keeps k entries per shard.",
-        "acknowledge and ask how they would test this code.",
+        ask("How would you test this code?"),
     ),
     candidate(
         "I would unit test the counting and the heap with small inputs where I know the answer, add edge "
         "cases like ties, empty files and k larger than the vocabulary, and compare against a naive sort.",
-        "acknowledge the testing plan and ask how they would parallelise the counting across machines.",
+        ask("How would you parallelise the counting across several machines?"),
     ),
     candidate(
         "I would use a map-reduce style job: mappers emit word counts per chunk, a combiner sums locally, "
         "the shuffle groups by word, and reducers sum and keep a local top k that a final step merges.",
-        "acknowledge and ask what happens if one word is extremely frequent and overloads a reducer.",
+        ask("What happens if one word is so frequent that it overloads a single reducer?"),
     ),
     candidate(
         "That is a hot key. I would pre-aggregate in the combiners so the reducer gets few records, or salt "
         "the hot key into several sub-keys and sum them again in a second small step at the end.",
-        "acknowledge and ask about a time they disagreed with a teammate on a design decision.",
+        ask("Can you tell me about a time you disagreed with a teammate on a design decision?"),
     ),
     candidate(
         "We disagreed about caching routes in Redis. I measured both options on production traffic, showed "
         "the cache hit rate was low, and we agreed to precompute only the busiest zones instead.",
-        "acknowledge the data-driven approach and ask what they learned from that disagreement.",
+        ask("What did you learn from that disagreement?"),
     ),
 ]
 
@@ -176,9 +183,13 @@ def summary(label: str, values: list[float], unit: str = "s") -> str:
 
 
 def in_role(reply: str) -> bool:
-    """A rough check: asks something and does not speak as the candidate."""
+    """A rough check: asks something, does not speak as the candidate, does not recite the notes.
+    (It cannot tell asking the planned question from answering it and asking another: read the replies.)"""
     lowered = reply.lower()
-    return "?" in reply and not lowered.startswith(("candidate", "sam:", "as the candidate"))
+    leaks_notes = "[interviewer" in lowered  # the stop sequence is case-sensitive; models vary the case
+    return (
+        "?" in reply and not leaks_notes and not lowered.startswith(("candidate", "sam:", "as the candidate"))
+    )
 
 
 async def conversation_runs(model: str, runs: int, max_tokens: int, threads: int) -> None:
@@ -256,12 +267,41 @@ async def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=Settings().llm_max_reply_tokens)
     parser.add_argument("--threads", type=int, default=Settings().llm_threads)
     parser.add_argument("--no-interleave", action="store_true", help="skip the two-session comparison")
+    parser.add_argument(
+        "--background-load",
+        type=int,
+        default=0,
+        metavar="N",
+        help="run N busy processes meanwhile, as STT/TTS would compete for the same cores",
+    )
     args = parser.parse_args()
-    for model in args.model or MODELS:
-        await conversation_runs(model, args.runs, args.max_tokens, args.threads)
-        if not args.no_interleave:
-            for cache_bytes in (0, DEFAULT_SESSION_CACHE_BYTES):
-                await interleaved_sessions(model, 3, args.max_tokens, args.threads, cache_bytes)
+    print(
+        f"threads={args.threads}, max_tokens={args.max_tokens}, background busy processes={args.background_load}"
+    )
+    with busy_processes(args.background_load):
+        for model in args.model or MODELS:
+            await conversation_runs(model, args.runs, args.max_tokens, args.threads)
+            if not args.no_interleave:
+                for cache_bytes in (0, DEFAULT_SESSION_CACHE_BYTES):
+                    await interleaved_sessions(model, 3, args.max_tokens, args.threads, cache_bytes)
+
+
+def _spin() -> None:
+    while True:
+        pass
+
+
+@contextlib.contextmanager
+def busy_processes(count: int) -> Iterator[None]:
+    processes = [multiprocessing.Process(target=_spin, daemon=True) for _ in range(count)]
+    for process in processes:
+        process.start()
+    try:
+        yield
+    finally:
+        for process in processes:
+            process.terminate()
+            process.join()
 
 
 if __name__ == "__main__":

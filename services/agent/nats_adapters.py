@@ -10,7 +10,7 @@ import uuid
 
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
-from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError, NotFoundError
+from nats.js.errors import BadRequestError, KeyNotFoundError, KeyWrongLastSequenceError, NotFoundError
 from nats.js.kv import KeyValue
 from pydantic import ValidationError
 
@@ -80,18 +80,22 @@ class KvLeases:
             return None
 
     async def renew(self, lease: Lease) -> Lease | None:
-        entry = await self.kv.get(lease.session_id)
+        try:
+            entry = await self.kv.get(lease.session_id)
+        except KeyNotFoundError:
+            return None
         current = json.loads(entry.value or b"{}")
         try:
             revision = await self.kv.update(
                 lease.session_id, self._value(current.get("turn_id", "")), last=lease.revision
             )
-        except KeyWrongLastSequenceError:
+        except (KeyWrongLastSequenceError, BadRequestError):
             return None  # taken over: our turn will not commit twice (the record is compare-and-set)
         return Lease(lease.session_id, revision)
 
     async def release(self, lease: Lease) -> None:
-        with contextlib.suppress(KeyWrongLastSequenceError, KeyNotFoundError):
+        # nats-py reports a revision conflict on delete as a BadRequestError (err_code 10071).
+        with contextlib.suppress(KeyWrongLastSequenceError, KeyNotFoundError, BadRequestError):
             await self.kv.delete(lease.session_id, last=lease.revision)
 
 

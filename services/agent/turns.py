@@ -84,6 +84,13 @@ class Outbox(Protocol):
     async def failed(self, failure: TurnFailed) -> None: ...
 
 
+@dataclass
+class HeldLease:
+    """The lease as last renewed; None once it was lost to another replica."""
+
+    current: Lease | None
+
+
 # --- decisions -----------------------------------------------------------------------------------------
 
 
@@ -151,10 +158,12 @@ class TurnProcessor:
         lease = await self.leases.acquire(turn.session_id, turn.turn_id)
         if lease is None:
             return Retry(wait_delay(delivery.num_delivered), "session busy on another replica")
+        held = HeldLease(lease)
         try:
-            return await self._process(turn, delivery, session, lease)
+            return await self._process(turn, delivery, session, held)
         finally:
-            await self.leases.release(lease)
+            if held.current is not None:  # released at its latest revision (heartbeats renew it)
+                await self.leases.release(held.current)
 
     async def _predecessor_pending(self, turn: UserTurn, delivery: Delivery, session: SessionRecord) -> bool:
         """Is an older turn of this session still unanswered?"""
@@ -177,7 +186,7 @@ class TurnProcessor:
             await self.order.discard(pending.stream_seq)
 
     async def _process(
-        self, turn: UserTurn, delivery: Delivery, session: SessionRecord, lease: Lease
+        self, turn: UserTurn, delivery: Delivery, session: SessionRecord, held: HeldLease
     ) -> Decision:
         if session.status == "ended":
             await self._fail(turn, "session_ended", "This interview has ended; start a new session.")
@@ -185,7 +194,7 @@ class TurnProcessor:
             return Ack("session ended")
         cancelled = asyncio.Event()
         self._in_flight[turn.session_id] = (turn.turn_id, cancelled)
-        heartbeat = asyncio.create_task(self._heartbeat(delivery, lease))
+        heartbeat = asyncio.create_task(self._heartbeat(delivery, held))
         try:
             outcome = await self._generate(turn, session, cancelled)
         except UnknownInterviewType as err:
@@ -224,12 +233,11 @@ class TurnProcessor:
                 log.warning("retrying turn %s after: %s", turn.turn_id, err)
         raise AssertionError("unreachable")
 
-    async def _heartbeat(self, delivery: Delivery, lease: Lease) -> None:
-        current: Lease | None = lease
-        while current is not None:
+    async def _heartbeat(self, delivery: Delivery, held: HeldLease) -> None:
+        while held.current is not None:
             await asyncio.sleep(self.heartbeat_s)
             await delivery.in_progress()
-            current = await self.leases.renew(current)
+            held.current = await self.leases.renew(held.current)
 
     async def _commit(
         self, session_id: str, turn: UserTurn, outcome: TurnOutcome | None, *, keep_user_turn: bool = True

@@ -29,7 +29,9 @@ async def test_greeting_and_one_turn_with_the_default_local_model() -> None:
     await platform.start()
     try:
         async with httpx.AsyncClient(base_url=platform.base_url, timeout=30) as http:
-            created = await http.post("/api/sessions", json={"interview_type": "Amazon SDE", "candidate_name": "Grace"})
+            created = await http.post(
+                "/api/sessions", json={"interview_type": "Amazon SDE", "candidate_name": "Grace"}
+            )
             sid = created.json()["session_id"]
             client = await InterviewClient.connect(f"ws://127.0.0.1:{platform.http_port}", sid)
             greeting = await client.reply(timeout=180)

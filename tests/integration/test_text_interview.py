@@ -168,6 +168,74 @@ async def test_unknown_session_and_bad_bodies(platform: Platform) -> None:
     assert (await platform.http.post("/api/sessions", json={"candidate_name": "Ada"})).status_code == 422
 
 
+async def test_code_runs_through_the_tools_service_and_is_stored(platform: Platform) -> None:
+    sid = await platform.new_session(interview_type="coding")
+    body = {
+        "sessionId": sid,
+        "language": "python",
+        "functionName": "solution",
+        "code": "def solution(arr):\n    return sorted(arr)\n",
+        "testCases": [{"input": "[3,1,2]", "expected": "[1,2,3]"}, {"input": [[5, 4]], "expected": [4, 5]}],
+    }
+    result = (await platform.http.post("/api/code/execute", json=body, timeout=120)).json()
+    assert result["success"] and result["allTestsPassed"], result
+    assert result["qualityMetrics"]["quality_score"] > 0
+    wrong = (
+        await platform.http.post(
+            "/api/code/execute", json={**body, "code": "def solution(arr):\n    return arr\n"}, timeout=120
+        )
+    ).json()
+    assert not wrong["allTestsPassed"] and wrong["verdict"] == "wrong_answer"
+    listed = (await platform.http.get(f"/api/code/{sid}/submissions")).json()
+    assert [s["submissionId"] for s in listed["submissions"]] == [
+        result["submissionId"],
+        wrong["submissionId"],
+    ]
+    summary = (await platform.http.get(f"/api/code/{sid}/quality-summary")).json()
+    assert summary["totalSubmissions"] == 2 and summary["passRate"] == 0.5
+    one = await platform.http.get(f"/api/code/{sid}/submissions/{result['submissionId']}")
+    assert one.json()["submission"]["allTestsPassed"]
+    problems = (await platform.http.get("/api/problems", params={"difficulty": "easy"})).json()["problems"]
+    assert len(problems) >= 10
+    problem = (await platform.http.get(f"/api/problems/{problems[0]['id']}")).json()["problem"]
+    assert "reference_solution" not in str(problem)
+    unknown = await platform.http.post("/api/code/execute", json={**body, "sessionId": "f" * 32})
+    assert unknown.status_code == 404
+
+
+async def test_cv_upload_and_bad_files(platform: Platform) -> None:
+    sid = await platform.new_session()
+    cv = (
+        "Jane Doe\njane.doe@example.com | +1 415 555 0100\n\nEXPERIENCE\n"
+        "Senior Software Engineer, Acme Corp, Jan 2019 - Present\n- Built services in Python and Go on Kubernetes\n"
+        "Software Engineer, Beta Inc, Jun 2015 - Dec 2018\n- React and PostgreSQL\n\nEDUCATION\n"
+        "BSc Computer Science, State University, 2015\n"
+    )
+    response = await platform.http.post(
+        f"/api/interviews/{sid}/upload-cv", files={"file": ("cv.txt", cv.encode(), "text/plain")}, timeout=120
+    )
+    assert response.status_code == 200, response.text
+    analysis = response.json()["analysis"]
+    assert analysis["email"] == "jane.doe@example.com"
+    assert {"Python", "Kubernetes", "PostgreSQL"} <= set(analysis["skills"])
+    stored = (await platform.http.get(f"/api/interviews/{sid}/cv-analysis")).json()
+    assert stored["analysis"]["email"] == "jane.doe@example.com"
+    bad = await platform.http.post(
+        f"/api/interviews/{sid}/upload-cv",
+        files={"file": ("cv.pdf", b"not a pdf at all", "application/pdf")},
+        timeout=120,
+    )
+    assert 400 <= bad.status_code < 500 and bad.json()["error"]["code"]
+    empty = await platform.http.post(
+        f"/api/interviews/{sid}/upload-cv", files={"file": ("cv.txt", b"", "text/plain")}
+    )
+    assert empty.status_code == 400
+    huge = await platform.http.post(
+        f"/api/interviews/{sid}/upload-cv", files={"file": ("cv.txt", b"a" * (11 << 20), "text/plain")}
+    )
+    assert huge.status_code == 413
+
+
 async def test_replicas_can_die_and_the_interview_goes_on(platform: Platform) -> None:
     """Runs last in this module: it kills two of the three agent replicas."""
     sid = await platform.new_session()

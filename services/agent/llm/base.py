@@ -1,0 +1,49 @@
+"""The interface every LLM provider implements, and the one error type they raise."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+Role = Literal["system", "user", "assistant"]
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    role: Role
+    content: str
+
+
+class LLMError(Exception):
+    """A provider failed. `retryable` is True for transient causes (network, timeout, overload)."""
+
+    def __init__(self, message: str, *, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retryable = retryable
+
+
+class LLMProvider(Protocol):
+    name: str
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        temperature: float,
+        stop: Sequence[str] = (),
+    ) -> AsyncIterator[str]:
+        """Yield the reply piece by piece (about one token each).
+
+        Closing the iterator early (break, `aclose()`, task cancellation) stops generation promptly;
+        the provider stays usable for the next call.
+        """
+        ...
+
+    async def warm_up(self, system_prompts: Sequence[str]) -> None:
+        """Precompute what can be precomputed for these system prompts; a no-op where nothing can."""
+        ...
+
+    async def aclose(self) -> None: ...

@@ -1,0 +1,19 @@
+"""CV analyzer (domain): PDF/DOCX/TXT resume bytes in, structured analysis out. No transport here."""
+
+from services.tools.cv.analyze import analyze_cv
+from services.tools.cv.errors import CvError
+from services.tools.cv.isolation import analyze_cv_isolated, prepare_isolation
+from services.tools.cv.limits import DEFAULT_LIMITS, CvLimits
+from services.tools.cv.models import CvAnalysis, EducationEntry, ExperienceEntry
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "CvAnalysis",
+    "CvError",
+    "CvLimits",
+    "EducationEntry",
+    "ExperienceEntry",
+    "analyze_cv",
+    "analyze_cv_isolated",
+    "prepare_isolation",
+]

@@ -1,0 +1,78 @@
+"""Skill precision/recall and field accuracy of analyze_cv on the fixtures, against hand-written truth.
+
+Two sets: fixtures/ (used while developing the analyzer) and fixtures/holdout/ (written after the code was
+frozen; its first-run figures are in services/tools/cv/README.md).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services.tools.cv import analyze_cv
+from tests.tools.cv.scoring import FIXTURES, FixtureScore, load_truths, report, score, totals
+
+SETS = {"dev": FIXTURES, "holdout": FIXTURES / "holdout"}
+TRUTHS = {name: load_truths(folder) for name, folder in SETS.items()}
+CASES = [(name, index) for name in SETS for index in range(len(TRUTHS[name]))]
+
+
+def _analyse_set(folder: Path, truths: list[dict[str, Any]]) -> list[FixtureScore]:
+    results = []
+    for truth in truths:
+        data = (folder / truth["file"]).read_bytes()
+        analysis = analyze_cv(truth["file"], data, today=date.fromisoformat(truth["today"]))
+        results.append(score(analysis, truth))
+    print(f"\n{folder.name}:\n{report(results)}")
+    return results
+
+
+@pytest.fixture(scope="module")
+def scores() -> dict[str, list[FixtureScore]]:
+    return {name: _analyse_set(folder, TRUTHS[name]) for name, folder in SETS.items()}
+
+
+def test_there_are_enough_fixtures_of_every_format() -> None:
+    truths = TRUTHS["dev"] + TRUTHS["holdout"]
+    assert len(TRUTHS["dev"]) >= 6
+    assert {truth["file"].rsplit(".", 1)[1] for truth in truths} == {"pdf", "docx", "txt"}
+    assert sum(truth["extraction_method"] == "ocr" for truth in truths) >= 2
+    for name, folder in SETS.items():
+        for truth in TRUTHS[name]:
+            assert (folder / truth["file"]).stat().st_size < 200 * 1024
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_overall_skill_precision_and_recall(scores: dict[str, list[FixtureScore]], name: str) -> None:
+    overall = totals(scores[name])
+    assert overall.precision >= 0.9
+    assert overall.recall >= 0.85
+
+
+@pytest.mark.parametrize(("name", "index"), CASES, ids=[f"{n}/{TRUTHS[n][i]['file']}" for n, i in CASES])
+def test_each_fixture_has_reasonable_skills(
+    scores: dict[str, list[FixtureScore]], name: str, index: int
+) -> None:
+    result = scores[name][index]
+    assert result.precision >= 0.85, result.false_positives
+    assert result.recall >= 0.75, result.false_negatives
+
+
+@pytest.mark.parametrize("name", SETS)
+@pytest.mark.parametrize("field", ["name", "email", "phone", "total_years", "experience_count"])
+def test_contact_fields_and_years_on_every_fixture(
+    scores: dict[str, list[FixtureScore]], name: str, field: str
+) -> None:
+    assert [s.file for s in scores[name] if not s.fields[field]] == []
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_experience_and_education_entries(scores: dict[str, list[FixtureScore]], name: str) -> None:
+    overall = totals(scores[name])
+    assert overall.experience_accuracy >= 0.9
+    assert overall.education_accuracy >= 0.8
+    assert overall.field_accuracy["primary_field"] >= 0.85
+    assert overall.field_accuracy["links"] >= 0.85
