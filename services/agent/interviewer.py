@@ -22,7 +22,9 @@ from shared.interview_types import INTERVIEW_TYPES, InterviewType, find_intervie
 from shared.sessions import SessionRecord
 
 Emit = Callable[[str], Awaitable[None]]
-_QUESTION_ACTIONS = {"greet", "ask", "follow_up", "clarify", "move_on", "invite_questions"}
+# For these moves the model only writes a one-sentence reaction and the planned line follows verbatim:
+# small models asked to "ask this question" too often answer it themselves, in the candidate's voice.
+_LINE_ACTIONS = {"greet", "ask", "follow_up", "clarify", "move_on", "invite_questions", "hint", "closed"}
 
 
 @dataclass
@@ -111,7 +113,8 @@ class Interviewer:
         self, plan: ReplyPlan, messages: list[Any], emit: Emit, cancelled: asyncio.Event
     ) -> TurnOutcome:
         started = time.perf_counter()
-        guard = ReplyGuard()
+        scripted_line = plan.action in _LINE_ACTIONS
+        guard = ReplyGuard(max_sentences=1 if scripted_line else None)
         first_token_s: float | None = None
         pieces = 0
         stream = self.responder.respond(plan, messages)
@@ -132,9 +135,8 @@ class Interviewer:
         tail = guard.finish()
         if tail and not interrupted:
             await emit(tail)
-        if not interrupted and _needs_planned_line(plan, guard.text):
-            # The model did not ask the planned question (or said nothing): say it, so the interview
-            # never stalls on a small model's slip.
+        if not interrupted and (scripted_line or not guard.text.strip()):
+            # The planned line is said as planned, so the interview never stalls on a small model's slip.
             addition = plan.line if not guard.text else " " + plan.line
             await emit(addition)
             guard.text += addition
@@ -144,9 +146,3 @@ class Interviewer:
             "llm_pieces": float(pieces),
         }
         return TurnOutcome(guard.text.strip(), plan, InterviewState(), interrupted, metrics)
-
-
-def _needs_planned_line(plan: ReplyPlan, text: str) -> bool:
-    if not text.strip():
-        return True
-    return plan.action in _QUESTION_ACTIONS and "?" not in text and plan.line.rstrip().endswith("?")

@@ -65,7 +65,7 @@ def test_struggling_candidate_gets_graded_hints_then_moves_on() -> None:
     hints = len(question.hints)
     assert actions[:hints] == ["hint"] * hints
     assert [p.line for p, _ in plans[3 : 3 + hints]] == [
-        f"That's okay, here's a hint: {h}" for h in question.hints
+        f"Here's a hint: {h} Give it another try." for h in question.hints
     ]
     assert actions[hints] == "move_on"
     moved = plans[3 + hints][1]
@@ -82,7 +82,9 @@ def test_strong_answers_raise_difficulty() -> None:
     _, state = plan_turn(state, itype, list(bank.values()), GOOD_ANSWER, ADA, seed="s")
     asked = bank[state.current_question_id or ""]
     before = state.difficulty
-    strong = "Let me walk through it carefully. " + ". ".join(asked.key_points) + ". That covers the main points."
+    strong = (
+        "Let me walk through it carefully. " + ". ".join(asked.key_points) + ". That covers the main points."
+    )
     plan, state = plan_turn(state, itype, list(bank.values()), strong, ADA, seed="s")
     assert state.strong_answers == 1
     assert state.difficulty == min(3, before + 1)

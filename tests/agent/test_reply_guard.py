@@ -29,3 +29,17 @@ def test_never_leaks_the_private_notes() -> None:
     published, _ = stream(["Nice work. ", "[Interviewer notes: ask about ", "caching]"])
     assert "notes" not in published.lower()
     assert published == "Nice work."
+
+
+def test_an_echoed_instruction_is_removed() -> None:
+    published, _ = stream(["React to the candidate's last answer:", " Great work on that", " migration. "])
+    assert published == "Great work on that migration."
+
+
+def test_a_reaction_is_cut_after_its_first_sentence() -> None:
+    guard = ReplyGuard(max_sentences=1)
+    text = (
+        "".join(guard.feed(p) for p in ["Nice, ", "that is clear. ", "Now tell me", " about heaps."])
+        + guard.finish()
+    )
+    assert text == "Nice, that is clear."

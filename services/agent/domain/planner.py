@@ -39,6 +39,10 @@ MAX_FOLLOW_UPS_PER_QUESTION = 1
 INTRO_QUESTION = (
     "To start, could you tell me a little about yourself and what you have been working on recently?"
 )
+REACT = (
+    "React to the candidate's last answer in one short, natural sentence. "
+    "Do not ask any question and do not answer anything yourself."
+)
 MOVE_ON_LINE = "That's alright, this one is tricky. Let's move on."
 INVITE_QUESTIONS_LINE = "We're nearly at time. Do you have any questions for me about the role or the team?"
 
@@ -117,7 +121,7 @@ def plan_turn(
             plan,
             action="move_on",
             line=f"{MOVE_ON_LINE} {plan.line}",
-            guidance=f'Reassure the candidate that it is fine to move on, then ask: "{plan.line}"',
+            guidance="Reassure the candidate in one short sentence that it is fine to move on. Do not ask any question.",
             acknowledge=False,
         )
     return plan, new
@@ -154,8 +158,8 @@ def _respond_to_answer(state: InterviewState, question: Question, signals: Answe
             "clarify",
             state.phase,
             question.text,
-            "The candidate asked you to clarify. Rephrase the question more simply, in your own words, "
-            f'without giving away the answer. The question: "{question.text}"',
+            "The candidate asked you to clarify. Say in one short sentence that you will rephrase. "
+            "Do not ask any question and do not answer anything yourself.",
             question,
             acknowledge=False,
         )
@@ -165,9 +169,9 @@ def _respond_to_answer(state: InterviewState, question: Question, signals: Answe
         return ReplyPlan(
             "hint",
             state.phase,
-            f"That's okay, here's a hint: {hint}",
-            "The candidate is struggling. Be encouraging, do not give the full answer, and offer this hint: "
-            f'"{hint}" Then invite them to try again.',
+            f"Here's a hint: {hint} Give it another try.",
+            "The candidate is struggling. Encourage them in one short sentence. Do not give the answer "
+            "and do not ask any question.",
             question,
             acknowledge=False,
         )
@@ -184,7 +188,7 @@ def _respond_to_answer(state: InterviewState, question: Question, signals: Answe
             "follow_up",
             state.phase,
             follow_up,
-            f'Acknowledge the answer in one short sentence, then ask this follow-up question: "{follow_up}"',
+            REACT,
             question,
         )
     return None
@@ -219,7 +223,7 @@ def _next_question(
         "invite_questions",
         "candidate_questions",
         INVITE_QUESTIONS_LINE,
-        f'Thank the candidate for their answers in one sentence, then ask: "{INVITE_QUESTIONS_LINE}"',
+        "Thank the candidate for their answers in one short sentence. Do not ask any question.",
     )
 
 
@@ -238,7 +242,7 @@ def _ask(state: InterviewState, question: Question) -> ReplyPlan:
     }
     intro = f"{transition.get(state.phase, '')} " if first_in_phase else ""
     line = f"{intro}{question.text}".strip()
-    guidance = f'Acknowledge the previous answer in one short sentence, then ask this question: "{line}"'
+    guidance = REACT
     return ReplyPlan("ask", state.phase, line, guidance, question)
 
 
@@ -302,5 +306,5 @@ def _answer_candidate(state: InterviewState, itype: InterviewType, signals: Answ
 def _closing(state: InterviewState) -> ReplyPlan:
     line = "We've covered everything for today. Please end the interview to see your feedback report."
     return ReplyPlan(
-        "closed", "closed", line, f'Politely say: "{line}" Do not ask any new question.', acknowledge=False
+        "closed", "closed", line, "Thank the candidate politely in one short sentence.", acknowledge=False
     )

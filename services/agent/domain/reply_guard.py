@@ -18,12 +18,19 @@ _STOP_MARKERS = (
     "<|im_start|>",
     "\n\n\n",
 )
-_LEADING_LABEL = re.compile(r"^\s*(interviewer|alex|assistant)\s*:\s*", re.IGNORECASE)
+# A speaker label, or the model echoing its instruction ("React to the candidate's last answer: ...").
+_LEADING_LABEL = re.compile(
+    r"^\s*(interviewer|alex|assistant|react(ion)? to the candidate'?s (last )?answer)\s*:\s*", re.IGNORECASE
+)
 _HOLD_BACK = max(len(m) for m in _STOP_MARKERS)
 
 
+_SENTENCE_END = re.compile(r"[.!?](?=\s)")
+
+
 class ReplyGuard:
-    def __init__(self) -> None:
+    def __init__(self, max_sentences: int | None = None) -> None:
+        self.max_sentences = max_sentences
         self._pending = ""
         self._started = False
         self.stopped = False
@@ -35,7 +42,7 @@ class ReplyGuard:
             return ""
         self._pending += piece
         if not self._started:
-            if len(self._pending) < 16 and not self._pending.endswith((" ", "\n")):
+            if len(self._pending) < 48 and ":" not in self._pending and not self._pending.endswith("\n"):
                 return ""  # wait until a possible "Interviewer:" label is complete
             self._pending = _LEADING_LABEL.sub("", self._pending).lstrip()
             self._started = bool(self._pending)
@@ -54,6 +61,9 @@ class ReplyGuard:
         rest = _LEADING_LABEL.sub("", self._pending) if not self._started else self._pending
         if not self.text:
             rest = rest.lstrip()
+        cut = self._stop_index(rest + " ")
+        if cut is not None:
+            rest = rest[:cut]
         return self._emit(rest.rstrip())
 
     def _emit(self, text: str, keep: str = "") -> str:
@@ -61,8 +71,15 @@ class ReplyGuard:
         self.text += text
         return text
 
-    @staticmethod
-    def _stop_index(text: str) -> int | None:
+    def _stop_index(self, text: str) -> int | None:
         lowered = text.lower()
         hits = [i for i in (lowered.find(m) for m in _STOP_MARKERS) if i >= 0]
+        if self.max_sentences is not None:
+            # Sentences already published count too: `text` is only the part not yet emitted.
+            done = len(_SENTENCE_END.findall(self.text + " "))
+            for match in _SENTENCE_END.finditer(text):
+                done += 1
+                if done >= self.max_sentences:
+                    hits.append(match.end())
+                    break
         return min(hits) if hits else None
