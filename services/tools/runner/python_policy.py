@@ -252,7 +252,8 @@ class InterviewPolicy(RestrictingNodeTransformer):
 def check_python(source: str) -> PolicyReport:
     """Syntax first (a compile error), then the policy (a refusal). Runs no code."""
     try:
-        ast.parse(source, filename="solution.py")
+        # compile, not ast.parse: some errors (a misplaced `from __future__`) only surface in the compiler.
+        compile(source, "solution.py", "exec", dont_inherit=True)
     except SyntaxError as error:
         line = error.lineno
         text = f"Line {line}: SyntaxError: {error.msg}" if line else f"SyntaxError: {error.msg}"

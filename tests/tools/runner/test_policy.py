@@ -138,3 +138,8 @@ def test_many_violations_are_capped() -> None:
     code = "\n".join(f"import os{index}" for index in range(30))
     report = check_python(code)
     assert len(report.violations) == 21 and report.violations[-1] == "... and 10 more."
+
+
+def test_a_misplaced_future_import_is_a_syntax_error_not_a_crash() -> None:
+    report = check_python("x = 1\nfrom __future__ import annotations\n")
+    assert report.syntax_error and "Line 2" in report.syntax_error
