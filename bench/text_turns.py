@@ -65,9 +65,9 @@ async def start(provider: str, agent_replicas: int) -> LocalPlatform:
 
 async def interview(platform: LocalPlatform, turns: int, first: list[float], full: list[float]) -> None:
     async with httpx.AsyncClient(base_url=platform.base_url, timeout=30) as http:
-        sid = (await http.post("/api/sessions", json={"interview_type": "google_sde", "candidate_name": "Bench"})).json()[
-            "session_id"
-        ]
+        sid = (
+            await http.post("/api/sessions", json={"interview_type": "google_sde", "candidate_name": "Bench"})
+        ).json()["session_id"]
     client = await InterviewClient.connect(f"ws://127.0.0.1:{platform.http_port}", sid)
     try:
         await client.reply(timeout=300)  # the greeting
@@ -85,7 +85,9 @@ async def interview(platform: LocalPlatform, turns: int, first: list[float], ful
 async def overhead(sessions: list[int], turns: int, agent_replicas: int) -> None:
     platform = await start("scripted", agent_replicas)
     try:
-        print(f"platform overhead (scripted responder, {agent_replicas} agent replica(s), {turns} turns/session)")
+        print(
+            f"platform overhead (scripted responder, {agent_replicas} agent replica(s), {turns} turns/session)"
+        )
         for count in sessions:
             first: list[float] = []
             full: list[float] = []
@@ -114,7 +116,9 @@ async def model(runs: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="mode")
     o = sub.add_parser("overhead")
     o.add_argument("--sessions", type=int, nargs="+", default=[1, 10, 100])
@@ -126,7 +130,13 @@ def main() -> None:
     if args.mode == "model":
         asyncio.run(model(args.runs))
     else:
-        asyncio.run(overhead(getattr(args, "sessions", [1, 10, 100]), getattr(args, "turns", 5), getattr(args, "agent_replicas", 1)))
+        asyncio.run(
+            overhead(
+                getattr(args, "sessions", [1, 10, 100]),
+                getattr(args, "turns", 5),
+                getattr(args, "agent_replicas", 1),
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 CodeLanguage = Literal["python", "javascript", "java", "cpp"]
 
@@ -68,26 +69,26 @@ def submissions_prefix(session_id: str) -> str:
 
 
 class CodeSubmission(BaseModel):
-    """One run of candidate code, stored at `code/{session_id}/{submission_id}.json`."""
+    """One run of candidate code, stored at `code/{session_id}/{submission_id}.json` (camelCase in the API)."""
 
-    submission_id: str = Field(alias="submissionId")
-    session_id: str = Field(alias="sessionId")
-    submitted_at: str = Field(alias="submittedAt")
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    submission_id: str
+    session_id: str
+    submitted_at: str
     language: CodeLanguage
-    problem_id: str | None = Field(default=None, alias="problemId")
-    function_name: str | None = Field(default=None, alias="functionName")
+    problem_id: str | None = None
+    function_name: str | None = None
     code: str
     verdict: str
-    verdict_label: str = Field(alias="verdictLabel")
-    all_tests_passed: bool = Field(alias="allTestsPassed")
-    passed_count: int = Field(alias="passedCount")
+    verdict_label: str
+    all_tests_passed: bool
+    passed_count: int
     total: int
-    execution_time_ms: float = Field(alias="executionTimeMs")
-    test_results: list[dict[str, Any]] = Field(alias="testResults")
-    compile_output: str | None = Field(default=None, alias="compileOutput")
-    quality_metrics: dict[str, Any] = Field(alias="qualityMetrics")
-
-    model_config = ConfigDict(populate_by_name=True)
+    execution_time_ms: float
+    test_results: list[dict[str, Any]]
+    compile_output: str | None = None
+    quality_metrics: dict[str, Any]
 
     def public(self) -> dict[str, Any]:
         return self.model_dump(by_alias=True)
