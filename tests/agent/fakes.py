@@ -6,7 +6,6 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
-from services.agent.domain.planner import ReplyPlan
 from services.agent.llm.base import ChatMessage, LLMError
 from services.agent.turns import Lease, PendingTurn
 from shared.events import AssistantReply, TurnFailed, UserTurn
@@ -117,7 +116,3 @@ class FakeLLM:
 
     async def aclose(self) -> None:
         return None
-
-
-def plan_stub() -> ReplyPlan:
-    return ReplyPlan("ask", "technical", "Q?", "ask Q")
