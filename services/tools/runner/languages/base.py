@@ -179,3 +179,13 @@ def session_limits(plan: SessionPlan, limits: RunLimits, test_count: int) -> Pro
             open_files=base.open_files,
         )
     return base
+
+
+def toolchain_stamp(path: str) -> str:
+    """Part of the cache key: a new compiler build must not reuse old artefacts."""
+    try:
+        resolved = Path(path).resolve()
+        stat = resolved.stat()
+        return f"{resolved}:{stat.st_size}:{stat.st_mtime_ns}"
+    except OSError:
+        return path

@@ -16,8 +16,8 @@ from services.tools.runner.languages.base import (
     copy_harness,
     limits_payload,
     python_command,
+    toolchain_stamp,
 )
-from services.tools.runner.languages.java import _toolchain_stamp
 from services.tools.runner.limits import CPP_ADDRESS_SPACE_EXTRA_MB
 from services.tools.runner.models import RunRequest
 from services.tools.runner.sandbox import Bind, TaskDir
@@ -39,7 +39,7 @@ class CppAdapter:
             f"{COMPILE_OUTPUT_MOUNT}/main",
             f"{TASK_MOUNT}/src/main.cpp",
         ]
-        key = cache_key("cpp", request.code, " ".join(gxx), _toolchain_stamp(config.gxx_path))
+        key = cache_key("cpp", request.code, " ".join(gxx), toolchain_stamp(config.gxx_path))
 
         async def build(output_dir: Path) -> BuildOutcome:
             return await compile_in_sandbox(

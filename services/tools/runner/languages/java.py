@@ -17,6 +17,7 @@ from services.tools.runner.languages.base import (
     copy_harness,
     limits_payload,
     python_command,
+    toolchain_stamp,
 )
 from services.tools.runner.limits import RunLimits, java_address_space_extra_mb, java_heap_mb
 from services.tools.runner.models import RunRequest
@@ -75,7 +76,7 @@ class JavaAdapter:
             COMPILE_OUTPUT_MOUNT,
             f"{TASK_MOUNT}/{source_path}",
         ]
-        key = cache_key("java", request.code, " ".join(javac), _toolchain_stamp(config.javac_path))
+        key = cache_key("java", request.code, " ".join(javac), toolchain_stamp(config.javac_path))
 
         async def build(output_dir: Path) -> BuildOutcome:
             return await compile_in_sandbox(
@@ -115,13 +116,3 @@ class JavaAdapter:
             compile_time_ms=artifact.lookup_ms,
             cache_hit=artifact.cache_hit,
         )
-
-
-def _toolchain_stamp(path: str) -> str:
-    """Part of the cache key: a new compiler build must not reuse old artefacts."""
-    try:
-        resolved = Path(path).resolve()
-        stat = resolved.stat()
-        return f"{resolved}:{stat.st_size}:{stat.st_mtime_ns}"
-    except OSError:
-        return path
