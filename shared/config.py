@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     openai_model: str = "qwen2.5:1.5b-instruct"
     bedrock_model_id: str = "anthropic.claude-3-5-haiku-20241022-v1:0"
     bedrock_region: str = "us-east-1"
+    # The scripted responder's pause between words (0: instant). Tests use it to kill a worker mid-reply.
+    scripted_word_delay_s: float = Field(default=0.0, ge=0.0, le=5.0)
 
     # Turn processing. agent_concurrency 0 = automatic: 1 for a local model, 16 otherwise.
     agent_concurrency: int = 0

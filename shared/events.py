@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -82,18 +82,3 @@ class SessionCreated(Event):
 class SessionEnded(Event):
     reason: str = "ended_by_candidate"
     duration_seconds: float | None = None
-
-
-# Tools service request/reply payloads are plain models too (no session needed).
-class ToolError(BaseModel):
-    code: str
-    message: str
-    status: int = 400
-
-
-class ToolReply(BaseModel):
-    """Envelope of every tools reply: exactly one of `result` and `error`."""
-
-    ok: bool
-    result: dict[str, Any] | None = None
-    error: ToolError | None = None

@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from shared.cv import CvAnalysis
+from shared.errors import NotFound
 from shared.storage import ObjectNotFound, ObjectStore, read_model, update_model, write_model
 
 SessionStatus = Literal["created", "in_progress", "ended"]
@@ -25,9 +27,11 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
-class SessionNotFound(Exception):
+class SessionNotFound(NotFound):
+    code = "session_not_found"
+
     def __init__(self, session_id: str) -> None:
-        super().__init__(f"session {session_id!r} not found")
+        super().__init__(f"No interview session with id {session_id!r}.")
         self.session_id = session_id
 
 
@@ -60,7 +64,7 @@ class SessionRecord(BaseModel):
     # The agent's own conversation state (phase, questions asked, ...): opaque to other services.
     agent_state: dict[str, Any] = Field(default_factory=dict)
     cv_filename: str | None = None
-    cv_analysis: dict[str, Any] | None = None
+    cv_analysis: CvAnalysis | None = None
 
     def summary(self) -> dict[str, Any]:
         """The fields a session listing shows (no transcript)."""
@@ -107,9 +111,6 @@ class SessionRepository:
         except ObjectNotFound:
             raise SessionNotFound(session_id) from None
         return record
-
-    async def exists(self, session_id: str) -> bool:
-        return is_valid_session_id(session_id) and await self.store.exists(session_key(session_id))
 
     async def update(
         self, session_id: str, mutate: Callable[[SessionRecord], SessionRecord | None]

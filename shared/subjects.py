@@ -61,11 +61,6 @@ def out_all(session_id: str) -> str:
     return f"{PREFIX}.out.{session_id}.>"
 
 
-def session_of(subject: str) -> str:
-    """The session id token of any per-session subject above."""
-    return subject.split(".")[2]
-
-
 # Tools service (request/reply)
 TOOLS_CODE_EXECUTE = f"{PREFIX}.tools.code.execute"
 TOOLS_PROBLEMS_LIST = f"{PREFIX}.tools.problems.list"

@@ -18,7 +18,7 @@ from shared.storage import create_store
 
 def create_responder(settings: Settings) -> Responder:
     if settings.llm_provider == "scripted":
-        return ScriptedResponder()
+        return ScriptedResponder(settings.scripted_word_delay_s)
     from services.agent.llm import create_llm
 
     return LLMResponder(

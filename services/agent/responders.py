@@ -55,10 +55,14 @@ _PIECE_RE = re.compile(r"\S+\s*")
 class ScriptedResponder:
     name = "scripted"
 
+    def __init__(self, word_delay_s: float = 0.0) -> None:
+        self.word_delay_s = word_delay_s
+
     async def respond(self, plan: ReplyPlan, messages: Sequence[ChatMessage]) -> AsyncIterator[str]:
         for piece in _PIECE_RE.findall(plan.line):
             yield piece
-            await asyncio.sleep(0)  # let other sessions' turns interleave, as a model would
+            # Even with no delay, yield the loop: other sessions' turns interleave, as with a model.
+            await asyncio.sleep(self.word_delay_s)
 
     async def warm_up(self, system_prompts: Sequence[str]) -> None:
         return None

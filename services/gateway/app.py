@@ -9,12 +9,12 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from services.gateway import ws
-from services.gateway.bus import Bus
+from services.gateway.bus import Bus, declare_publishers
 from services.gateway.deps import Deps
 from services.gateway.errors import install_error_handlers
 from services.gateway.routes import code, cv, interviews, meta, sessions
 from shared.config import Settings
-from shared.messaging import connect, ensure_streams
+from shared.messaging import ensure_streams, make_broker
 from shared.sessions import SessionRepository
 from shared.storage import create_store
 
@@ -22,14 +22,19 @@ from shared.storage import create_store
 def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        nc = await connect(settings, "gateway")
-        await ensure_streams(nc.jetstream(), settings)
+        broker = make_broker(settings, "gateway")
+        publishers = declare_publishers(broker)
+        await broker.connect()
+        await ensure_streams(broker.connection.jetstream(), settings)
+        await broker.start()
         store = create_store(settings)
-        app.state.deps = Deps(settings=settings, store=store, sessions=SessionRepository(store), bus=Bus(nc))
+        app.state.deps = Deps(
+            settings=settings, store=store, sessions=SessionRepository(store), bus=Bus(broker, publishers)
+        )
         try:
             yield
         finally:
-            await nc.drain()
+            await broker.stop()
 
     app = FastAPI(
         title="PrepAI",

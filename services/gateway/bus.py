@@ -1,62 +1,115 @@
-"""The gateway's side of NATS: publish turns and control events, follow one session's output."""
+"""The gateway's side of NATS: publish turns and control events, call the tools, follow one session.
+
+Publishing goes through FastStream publishers declared on the broker, so the AsyncAPI document lists
+every subject the gateway writes with its schema (`declare_publishers`). Following a session is a
+plain core subscription per socket: it comes and goes with the socket, which FastStream's static
+subscribers do not model.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from dataclasses import dataclass
+from typing import TypeVar
 
-from nats.aio.client import Client as NatsClient
+from faststream.nats import NatsBroker, NatsRouter
+from faststream.nats.publisher.usecase import LogicPublisher
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeoutError
-from nats.js import JetStreamContext
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from shared import subjects
-from shared.events import Event, Interrupt, SessionCreated, SessionEnded, ToolError, ToolReply, UserTurn
+from shared.events import Interrupt, SessionCreated, SessionEnded, UserTurn
+from shared.tools_api import ToolError, ToolReply
 
 log = logging.getLogger(__name__)
 
+ResultT = TypeVar("ResultT", bound=BaseModel)
+PUBLISH_TIMEOUT_S = 5.0
+
+
+@dataclass(frozen=True)
+class Publishers:
+    turns: LogicPublisher
+    control: LogicPublisher
+    lifecycle: LogicPublisher
+
+
+def declare_publishers(registrar: NatsBroker | NatsRouter) -> Publishers:
+    """What the gateway publishes (subjects are templates; each publish names the session's subject)."""
+    return Publishers(
+        turns=registrar.publisher(
+            subjects.turn("{session_id}"),
+            stream=subjects.TURNS_STREAM,
+            schema=UserTurn,
+            title="gateway: candidate turn",
+            description="A typed or spoken answer, or `start` when a socket opens a new session. "
+            "Nats-Msg-Id = turn id, so a retried publish is dropped as a duplicate.",
+        ),
+        control=registrar.publisher(
+            subjects.control("{session_id}"),
+            schema=Interrupt,
+            title="gateway: interrupt",
+            description="The candidate barged in: stop the reply in flight.",
+        ),
+        lifecycle=registrar.publisher(
+            subjects.lifecycle("{session_id}", "{event}"),
+            stream=subjects.LIFECYCLE_STREAM,
+            schema=SessionCreated | SessionEnded,
+            title="gateway: session lifecycle",
+            description="`created` and `ended` (Nats-Msg-Id `{event}-{session_id}`: published once).",
+        ),
+    )
+
+
+class ToolCallFailed(Exception):
+    def __init__(self, error: ToolError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
 
 class Bus:
-    def __init__(self, nc: NatsClient) -> None:
-        self.nc = nc
-        self.js: JetStreamContext = nc.jetstream()
+    def __init__(self, broker: NatsBroker, publishers: Publishers) -> None:
+        self.broker = broker
+        self.publishers = publishers
 
     async def publish_turn(self, turn: UserTurn) -> None:
         """Durably enqueue a turn; the Msg-Id makes a retried publish harmless."""
-        await self.js.publish(
-            subjects.turn(turn.session_id),
-            turn.to_bytes(),
+        await self.publishers.turns.publish(
+            turn,
+            subject=subjects.turn(turn.session_id),
             headers={"Nats-Msg-Id": turn.turn_id},
-            timeout=5.0,
+            timeout=PUBLISH_TIMEOUT_S,
         )
 
     async def publish_interrupt(self, event: Interrupt) -> None:
-        await self.nc.publish(subjects.control(event.session_id), event.to_bytes())
+        await self.publishers.control.publish(event, subject=subjects.control(event.session_id))
 
     async def publish_lifecycle(self, event: SessionCreated | SessionEnded) -> None:
         kind = "created" if isinstance(event, SessionCreated) else "ended"
-        await self.js.publish(
-            subjects.lifecycle(event.session_id, kind),
-            event.to_bytes(),
+        await self.publishers.lifecycle.publish(
+            event,
+            subject=subjects.lifecycle(event.session_id, kind),
             headers={"Nats-Msg-Id": f"{kind}-{event.session_id}"},
-            timeout=5.0,
+            timeout=PUBLISH_TIMEOUT_S,
         )
 
-    async def call_tool(self, subject: str, request: BaseModel, timeout_s: float) -> dict[str, Any]:
+    async def call_tool(
+        self, subject: str, request: BaseModel, result_type: type[ResultT], timeout_s: float
+    ) -> ResultT:
         """Request/reply to the tools service; its error replies come back as ToolCallFailed."""
         try:
-            msg = await self.nc.request(
-                subject, request.model_dump_json(by_alias=True).encode(), timeout=timeout_s
+            msg = await self.broker.request(
+                request.model_dump_json(by_alias=True).encode(), subject, timeout=timeout_s
             )
         except NoRespondersError:
             raise ToolCallFailed(
                 ToolError(code="tools_unavailable", message="The tools service is not running.", status=503)
             ) from None
-        except NatsTimeoutError:
+        except (NatsTimeoutError, TimeoutError):
             raise ToolCallFailed(
                 ToolError(
                     code="tools_timeout",
@@ -64,32 +117,35 @@ class Bus:
                     status=504,
                 )
             ) from None
-        reply = ToolReply.model_validate_json(msg.data)
+        try:
+            reply = ToolReply[result_type].model_validate_json(msg.body)  # type: ignore[valid-type]
+        except ValidationError as err:  # a tools replica of another version, or a bug: not the client's fault
+            log.error("unreadable reply on %s: %s", subject, err)
+            raise ToolCallFailed(
+                ToolError(code="internal_error", message="The tools service sent an unreadable reply.", status=502)
+            ) from None
         if not reply.ok or reply.result is None:
             raise ToolCallFailed(
-                reply.error or ToolError(code="internal_error", message="Empty tools reply.", status=500)
+                reply.error or ToolError(code="internal_error", message="Empty tools reply.", status=502)
             )
         return reply.result
 
     async def follow(self, session_id: str) -> SessionFeed:
         feed = SessionFeed()
-        feed.subscription = await self.nc.subscribe(subjects.out_all(session_id), cb=feed.on_message)
+        feed.subscription = await self.broker.connection.subscribe(
+            subjects.out_all(session_id), cb=feed.on_message
+        )
         return feed
 
     async def healthy(self) -> bool:
-        if not self.nc.is_connected:
+        connection = self.broker.connection
+        if not connection.is_connected:
             return False
         try:
-            await self.js.account_info()
+            await connection.jetstream().account_info()
         except Exception:  # any failure means JetStream cannot take turns now
             return False
         return True
-
-
-class ToolCallFailed(Exception):
-    def __init__(self, error: ToolError) -> None:
-        super().__init__(error.message)
-        self.error = error
 
 
 class SessionFeed:
@@ -112,6 +168,3 @@ class SessionFeed:
 
 def event_kind(msg: Msg) -> str:
     return msg.subject.rsplit(".", 1)[-1]
-
-
-__all__ = ["Bus", "Event", "SessionFeed", "event_kind"]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
-import random
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_incrementing, wait_random
 
 from shared.config import Settings
 from shared.storage.base import (
@@ -78,20 +76,18 @@ async def update_model(
     the object as it is). It may run several times, so it must not have side
     effects outside the value it returns.
     """
-    for attempt in range(attempts):
-        current, etag = await read_model(store, key, model)
-        updated = mutate(current)
-        if updated is None:
-            return current
-        try:
+    # Jittered, growing waits so that racing writers stop colliding; after `attempts` the conflict is raised.
+    async for attempt in AsyncRetrying(
+        retry=retry_if_exception_type(PreconditionFailed),
+        wait=wait_random(0, 0.005) + wait_incrementing(0, 0.005),
+        stop=stop_after_attempt(attempts),
+        reraise=True,
+    ):
+        with attempt:
+            current, etag = await read_model(store, key, model)
+            updated = mutate(current)
+            if updated is None:
+                return current
             await store.put(key, updated.model_dump_json().encode(), content_type=JSON, if_match=etag)
-        except PreconditionFailed:
-            # Jittered backoff so that racing writers stop colliding.
-            await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
-            continue
-        return updated
-    raise PreconditionFailed(key)
-
-
-def dumps(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+            return updated
+    raise AssertionError("unreachable: tenacity re-raises the last conflict")

@@ -4,7 +4,7 @@ Keys follow the seeds' layout: `sessions/{id}.json`, `cvs/{id}/...`,
 `reports/{id}/...`, `recordings/{id}/...`, `code/{id}/...`.
 Every write is atomic (a reader sees the old or the new object, never half),
 and `put(..., if_match=etag)` lets concurrent writers update one object
-without losing each other's changes (see `update_json`).
+without losing each other's changes (see `shared.storage.update_model`).
 """
 
 from __future__ import annotations
@@ -79,5 +79,3 @@ class ObjectStore(Protocol):
     async def list(self, prefix: str) -> list[str]:
         """Keys under `prefix`, sorted."""
         ...
-
-    async def exists(self, key: str) -> bool: ...

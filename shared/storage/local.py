@@ -1,20 +1,22 @@
 """Local-folder object store: the embedded default (`./data/objects`).
 
 Atomicity: each write goes to a temporary file in the same folder and is
-renamed over the target. Compare-and-set: a per-key lock file (fcntl, so it
-also holds across processes on one host) guards the read-compare-rename.
+renamed over the target. Compare-and-set: a per-key lock file (`filelock`, an
+OS lock, so it also holds across processes on one host) guards the
+read-compare-rename of conditional writes; plain writes and deletes need no
+lock, since a rename is atomic and "last writer wins" is their meaning.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
+
+from filelock import FileLock
 
 from shared.storage.base import ObjectNotFound, PreconditionFailed, StoredObject, validate_key
 
@@ -34,16 +36,8 @@ class LocalObjectStore:
     def _path(self, key: str) -> Path:
         return self.root / validate_key(key)
 
-    @contextlib.contextmanager
-    def _locked(self, path: Path) -> Iterator[None]:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        lock_path = path.with_name(path.name + _LOCK_SUFFIX)
-        with open(lock_path, "a+b") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+    def _lock(self, path: Path) -> FileLock:
+        return FileLock(path.with_name(path.name + _LOCK_SUFFIX))
 
     def _get(self, key: str) -> StoredObject:
         try:
@@ -54,35 +48,39 @@ class LocalObjectStore:
 
     def _put(self, key: str, data: bytes, if_match: str | None, if_none_match: bool) -> str:
         path = self._path(key)
-        with self._locked(path):
-            if if_match is not None or if_none_match:
-                try:
-                    current: str | None = _etag(path.read_bytes())
-                except FileNotFoundError:
-                    current = None
-                if if_none_match and current is not None:
-                    raise PreconditionFailed(key)
-                if if_match is not None and current != if_match:
-                    raise PreconditionFailed(key)
-            fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=path.parent)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if if_match is None and not if_none_match:
+            self._replace(path, data)
+            return _etag(data)
+        with self._lock(path):
             try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.replace(tmp, path)
-            except BaseException:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(tmp)
-                raise
+                current: str | None = _etag(path.read_bytes())
+            except FileNotFoundError:
+                current = None
+            if if_none_match and current is not None:
+                raise PreconditionFailed(key)
+            if if_match is not None and current != if_match:
+                raise PreconditionFailed(key)
+            self._replace(path, data)
         return _etag(data)
 
+    @staticmethod
+    def _replace(path: Path, data: bytes) -> None:
+        fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+
     def _delete(self, key: str) -> None:
-        path = self._path(key)
-        with self._locked(path), contextlib.suppress(FileNotFoundError):
-            path.unlink()
         with contextlib.suppress(FileNotFoundError):
-            path.with_name(path.name + _LOCK_SUFFIX).unlink()
+            self._path(key).unlink()
 
     def _list(self, prefix: str) -> list[str]:
         keys = []
@@ -116,6 +114,3 @@ class LocalObjectStore:
 
     async def list(self, prefix: str) -> list[str]:
         return await asyncio.to_thread(self._list, prefix)
-
-    async def exists(self, key: str) -> bool:
-        return await asyncio.to_thread(self._path(key).is_file)

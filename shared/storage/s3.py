@@ -89,15 +89,6 @@ class S3ObjectStore:
             keys.extend(obj["Key"][len(self.prefix) :] for obj in page.get("Contents", []))
         return sorted(keys)
 
-    def _exists(self, key: str) -> bool:
-        try:
-            self.client.head_object(Bucket=self.bucket, Key=self._key(key))
-        except ClientError as err:
-            if self._code(err) in _NOT_FOUND:
-                return False
-            raise StorageError(f"S3 head {key!r}: {err}") from err
-        return True
-
     async def get(self, key: str) -> StoredObject:
         return await asyncio.to_thread(self._get, key)
 
@@ -117,6 +108,3 @@ class S3ObjectStore:
 
     async def list(self, prefix: str) -> list[str]:
         return await asyncio.to_thread(self._list, prefix)
-
-    async def exists(self, key: str) -> bool:
-        return await asyncio.to_thread(self._exists, key)

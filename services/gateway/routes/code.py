@@ -15,6 +15,9 @@ from shared.storage import ObjectNotFound, read_model
 from shared.tools_api import (
     CodeSubmission,
     ExecuteCodeRequest,
+    ExecuteCodeResult,
+    ProblemDetail,
+    ProblemList,
     ProblemRef,
     ProblemsQuery,
     submission_key,
@@ -27,11 +30,15 @@ router = APIRouter(tags=["code"])
 EXECUTE_TIMEOUT_S = 120.0
 
 
-@router.post("/api/code/execute", responses=errors(404, 422, 503, 504))
-async def execute_code(body: ExecuteCodeRequest, deps: AppDeps) -> dict[str, Any]:
+@router.post(
+    "/api/code/execute", response_model=ExecuteCodeResult, responses=errors(404, 422, 503, 504)
+)
+async def execute_code(body: ExecuteCodeRequest, deps: AppDeps) -> ExecuteCodeResult:
     """Run code in the sandbox against `testCases` or the tests of `problemId`; the run is stored."""
     await deps.sessions.get(body.session_id)
-    return await deps.bus.call_tool(subjects.TOOLS_CODE_EXECUTE, body, EXECUTE_TIMEOUT_S)
+    return await deps.bus.call_tool(
+        subjects.TOOLS_CODE_EXECUTE, body, ExecuteCodeResult, EXECUTE_TIMEOUT_S
+    )
 
 
 async def _submissions(deps: AppDeps, session_id: str) -> list[CodeSubmission]:
@@ -101,19 +108,23 @@ async def get_quality_summary(session_id: str, deps: AppDeps) -> dict[str, Any]:
     return quality_summary(await _submissions(deps, session_id))
 
 
-@router.get("/api/problems", responses=errors(503, 504), tags=["problems"])
+@router.get("/api/problems", response_model=ProblemList, responses=errors(422, 503, 504), tags=["problems"])
 async def list_problems(
     deps: AppDeps,
     tag: str | None = Query(default=None, description="e.g. arrays, graphs, dynamic-programming"),
     difficulty: str | None = Query(default=None, pattern="^(easy|medium|hard)$"),
-) -> dict[str, Any]:
+) -> ProblemList:
     """The coding problems (summaries), optionally filtered."""
     return await deps.bus.call_tool(
-        subjects.TOOLS_PROBLEMS_LIST, ProblemsQuery(tag=tag, difficulty=difficulty), 10
+        subjects.TOOLS_PROBLEMS_LIST, ProblemsQuery(tag=tag, difficulty=difficulty), ProblemList, 10
     )
 
 
-@router.get("/api/problems/{problem_id}", responses=errors(404, 503, 504), tags=["problems"])
-async def get_problem(problem_id: str, deps: AppDeps) -> dict[str, Any]:
+@router.get(
+    "/api/problems/{problem_id}", response_model=ProblemDetail, responses=errors(404, 503, 504), tags=["problems"]
+)
+async def get_problem(problem_id: str, deps: AppDeps) -> ProblemDetail:
     """One problem: statement, examples, signatures, sample tests; never the hidden tests or solutions."""
-    return await deps.bus.call_tool(subjects.TOOLS_PROBLEMS_GET, ProblemRef(problem_id=problem_id), 10)
+    return await deps.bus.call_tool(
+        subjects.TOOLS_PROBLEMS_GET, ProblemRef(problem_id=problem_id), ProblemDetail, 10
+    )

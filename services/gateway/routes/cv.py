@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request, UploadFile
 from services.gateway.deps import AppDeps
 from services.gateway.errors import ApiError, errors
 from shared import subjects
-from shared.tools_api import MAX_CV_BYTES, CvAnalyzeRequest
+from shared.tools_api import MAX_CV_BYTES, CvAnalyzeRequest, CvAnalyzeResult
 
 router = APIRouter(tags=["interviews"])
 
@@ -58,9 +58,10 @@ async def upload_cv(session_id: str, file: UploadFile, request: Request, deps: A
         CvAnalyzeRequest(
             session_id=session_id, staging_key=staging_key, filename=filename, content_type=file.content_type
         ),
+        CvAnalyzeResult,
         CV_TIMEOUT_S,
     )
-    return {"success": True, "analysis": result["analysis"], "filename": filename, "message": "CV analysed."}
+    return {"success": True, "analysis": result.analysis, "filename": filename, "message": "CV analysed."}
 
 
 @router.get("/api/interviews/{session_id}/cv-analysis", responses=errors(404))

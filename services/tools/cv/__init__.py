@@ -4,7 +4,7 @@ from services.tools.cv.analyze import analyze_cv
 from services.tools.cv.errors import CvError
 from services.tools.cv.isolation import analyze_cv_isolated, prepare_isolation
 from services.tools.cv.limits import DEFAULT_LIMITS, CvLimits
-from services.tools.cv.models import CvAnalysis, EducationEntry, ExperienceEntry
+from shared.cv import CvAnalysis, EducationEntry, ExperienceEntry
 
 __all__ = [
     "DEFAULT_LIMITS",

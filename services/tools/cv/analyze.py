@@ -12,7 +12,7 @@ from services.tools.cv.errors import CvError
 from services.tools.cv.extract_text import extract_text
 from services.tools.cv.fields import extract_contact, extract_education, extract_experience
 from services.tools.cv.limits import DEFAULT_LIMITS, CvLimits
-from services.tools.cv.models import CvAnalysis, ExperienceEntry, PrimaryField
+from shared.cv import CvAnalysis, ExperienceEntry, PrimaryField
 from services.tools.cv.sections import split_lines
 from services.tools.cv.skills import SkillReport, find_skills
 

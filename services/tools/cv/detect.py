@@ -9,7 +9,7 @@ from pathlib import PurePath
 
 from services.tools.cv import errors
 from services.tools.cv.limits import CvLimits
-from services.tools.cv.models import FileType
+from shared.cv import FileType
 
 _PDF_MAGIC = b"%PDF-"
 _ZIP_MAGIC = b"PK\x03\x04"

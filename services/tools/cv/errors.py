@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.errors import DomainError
 
-class CvError(Exception):
+
+class CvError(DomainError):
     """A CV could not be analysed because of the file itself (never because of a bug in the caller).
 
     `code` is stable snake_case for clients and tests, `message` is written for the person who uploaded
@@ -13,10 +15,7 @@ class CvError(Exception):
     """
 
     def __init__(self, code: str, message: str, status: int = 422) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
+        super().__init__(message, code=code, status=status)
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, "status": self.status}
@@ -24,9 +23,6 @@ class CvError(Exception):
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> CvError:
         return cls(str(raw["code"]), str(raw["message"]), int(raw["status"]))
-
-    def __repr__(self) -> str:
-        return f"CvError(code={self.code!r}, status={self.status}, message={self.message!r})"
 
 
 def empty_file() -> CvError:

@@ -20,7 +20,7 @@ from services.tools.cv import errors
 from services.tools.cv.detect import decode_text
 from services.tools.cv.errors import CvError
 from services.tools.cv.limits import CvLimits
-from services.tools.cv.models import ExtractionMethod, FileType
+from shared.cv import ExtractionMethod, FileType
 
 log = logging.getLogger(__name__)
 

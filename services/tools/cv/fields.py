@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from services.tools.cv.dates import DateRange, find_date_ranges, lone_years
-from services.tools.cv.models import EducationEntry, ExperienceEntry
+from shared.cv import EducationEntry, ExperienceEntry
 from services.tools.cv.sections import Line, heading_name
 from services.tools.cv.skills import is_skill_phrase
 

@@ -25,7 +25,7 @@ from typing import Any
 from services.tools.cv.detect import check_size, detect_file_type
 from services.tools.cv.errors import CvError
 from services.tools.cv.limits import DEFAULT_LIMITS, CvLimits
-from services.tools.cv.models import CvAnalysis
+from shared.cv import CvAnalysis
 
 _CHILD_MODULE = "services.tools.cv.child"
 _JOIN_TIMEOUT_S = 5.0

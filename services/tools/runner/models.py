@@ -12,22 +12,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from services.tools.runner.limits import RunLimits
+from shared.tools_api import (
+    CODE_LANGUAGES,
+    FUNCTION_STYLE_LANGUAGES,
+    CodeLanguage,
+    FunctionMetrics,
+    QualityMetrics,
+    Verdict,
+)
 
-Language = Literal["python", "javascript", "java", "cpp"]
-LANGUAGES: tuple[Language, ...] = ("python", "javascript", "java", "cpp")
-FUNCTION_STYLE_LANGUAGES: tuple[Language, ...] = ("python", "javascript")
-
-Verdict = Literal[
-    "accepted",
-    "wrong_answer",
-    "time_limit_exceeded",
-    "memory_limit_exceeded",
-    "output_limit_exceeded",
-    "runtime_error",
-    "compilation_error",
-    "rejected",
-    "internal_error",
-]
+Language = CodeLanguage
+LANGUAGES: tuple[Language, ...] = CODE_LANGUAGES
 
 VERDICT_LABELS: dict[Verdict, str] = {
     "accepted": "Accepted",
@@ -136,26 +131,3 @@ class RunResult(BaseModel):
     compile_cache_hit: bool | None = None
     max_time_ms: float = 0.0
     max_memory_kb: int | None = None
-
-
-class FunctionMetrics(BaseModel):
-    name: str
-    complexity: int
-    lines: int
-    params: int
-    start_line: int
-
-
-class QualityMetrics(BaseModel):
-    language: Language
-    lines_of_code: int  # non-blank lines that hold code
-    comment_lines: int  # lines that hold a comment (Python: docstrings too)
-    blank_lines: int
-    comment_ratio: float  # comment_lines / non-blank lines
-    functions: list[FunctionMetrics]
-    average_complexity: float
-    max_complexity: int
-    quality_score: float  # 0-10
-    deductions: list[str]  # each deduction in words, with its points
-    maintainability_index: float | None = None  # radon's MI (0-100), Python only
-    parse_error: str | None = None

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from services.tools.cv.models import CvAnalysis
+from shared.cv import CvAnalysis
 
 FIXTURES = Path(__file__).with_name("fixtures")
 YEARS_TOLERANCE = 0.25

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from services.tools.cv import analyze_cv
-from services.tools.cv.models import CvAnalysis
+from shared.cv import CvAnalysis
 
 TODAY = date(2026, 11, 1)
 

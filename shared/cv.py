@@ -1,4 +1,8 @@
-"""The analysis result; dumped with `by_alias=True` it has the contract's camelCase keys."""
+"""The CV analysis: what the tools service's CV analyzer produces, the gateway returns and the agent reads.
+
+Serialised with the contract's camelCase keys (`candidateName`, `totalYearsExperience`, ...) wherever it
+is dumped; either spelling is accepted on input.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ PrimaryField = Literal[
 
 
 class _CamelModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, serialize_by_alias=True)
 
 
 class ExperienceEntry(_CamelModel):
