@@ -1,5 +1,6 @@
-"""NATS plumbing shared by every service: broker factory and the one bootstrap
-that declares streams, consumers and KV buckets.
+"""NATS plumbing shared by every service: the broker factory, the one bootstrap
+that declares streams, consumers and KV buckets, and the error middleware of
+request/reply services.
 
 Streams are created here, idempotently, by whichever service starts first,
 rather than by `JStream(declare=True)` on subscribers: faststream declares a
@@ -11,8 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 import nats
+from faststream.middlewares import ExceptionMiddleware
 from faststream.nats import NatsBroker
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
@@ -26,9 +30,12 @@ from nats.js.api import (
     StreamConfig,
 )
 from nats.js.errors import BadRequestError, NotFoundError
+from pydantic import ValidationError
 
 from shared import subjects
 from shared.config import Settings
+from shared.errors import DomainError
+from shared.tools_api import ToolError, ToolReply
 
 log = logging.getLogger(__name__)
 
@@ -121,13 +128,47 @@ async def ensure_kv(js: JetStreamContext) -> None:
             )
 
 
-def make_broker(settings: Settings, name: str) -> NatsBroker:
+def make_broker(settings: Settings, name: str, *, middlewares: Sequence[Any] = ()) -> NatsBroker:
     """A faststream broker; build one per process (the URL is fixed at construction)."""
     return NatsBroker(
         settings.nats_url,
         name=name,
         max_reconnect_attempts=-1,
         reconnect_time_wait=1,
+        connect_timeout=5,
         graceful_timeout=15.0,
-        log_level=logging.DEBUG,
+        logger=logging.getLogger(f"{name}.broker"),  # the platform's log format, not FastStream's own
+        log_level=logging.DEBUG,  # one line per message is too much at INFO (a reply streams many chunks)
+        middlewares=middlewares,
     )
+
+
+def error_reply(error: Exception) -> ToolReply[Any]:
+    """The reply for a request that failed: a DomainError keeps its code and status; a request that does
+    not match the handler's model is 422 `invalid_request` naming the fields; anything else is a bug."""
+    if isinstance(error, DomainError):
+        body = ToolError(code=error.code, message=error.message, status=error.status, fields=error.fields)
+    elif isinstance(error, ValidationError):
+        problems = error.errors()
+        fields = sorted({".".join(str(part) for part in p["loc"][1:]) or "body" for p in problems})
+        message = "; ".join(
+            f"{'.'.join(str(part) for part in p['loc'][1:]) or 'body'}: {p['msg']}" for p in problems
+        )
+        body = ToolError(code="invalid_request", message=message, status=422, fields=fields)
+    else:
+        log.error("request failed", exc_info=error)
+        body = ToolError(code="internal_error", message="The service failed on this request.", status=500)
+    return ToolReply(ok=False, error=body)
+
+
+def reply_errors_middleware() -> ExceptionMiddleware:
+    """For request/reply handlers: every exception becomes an error reply, so a caller always gets an
+    answer it can act on and the worker carries on. (FastStream parses the handler's typed body inside
+    the middleware's scope, so an unreadable request is answered too.)"""
+    middleware = ExceptionMiddleware()
+
+    @middleware.add_handler(Exception, publish=True)
+    async def to_reply(error: Exception) -> ToolReply[Any]:
+        return error_reply(error)
+
+    return middleware

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from shared.cv import CvAnalysis
@@ -118,7 +126,9 @@ class ExecuteCodeRequest(BaseModel):
     @classmethod
     def _one_style_per_run(cls, tests: list[TestCaseIn] | None) -> list[TestCaseIn] | None:
         if tests is not None and len({test.style for test in tests}) > 1:
-            raise ValueError("all tests of a run use one style: {input, expected} or {stdin, expected_stdout}")
+            raise ValueError(
+                "all tests of a run use one style: {input, expected} or {stdin, expected_stdout}"
+            )
         return tests
 
     @field_validator("function_name")
@@ -179,7 +189,7 @@ class TestOutcome(BaseModel):
     """One test's result in the contract's shape (hidden tests show only their verdict)."""
 
     __test__ = False
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(serialize_by_alias=True)
 
     input: Any = None
     expected: Any = None
@@ -188,7 +198,9 @@ class TestOutcome(BaseModel):
     error: str | None = None
     time_ms: float = Field(description="CPU time of the test")
     verdict: Verdict
-    verdict_label: str = Field(alias="verdictLabel")
+    verdict_label: str = Field(
+        validation_alias=AliasChoices("verdictLabel", "verdict_label"), serialization_alias="verdictLabel"
+    )
     memory_kb: int | None = None
     hidden: bool = False
     stdout: str | None = None

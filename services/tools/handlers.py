@@ -1,79 +1,71 @@
-"""The tools service's NATS handlers: request/reply in a queue group, so any replica serves any call."""
+"""The tools service's NATS handlers: request/reply in a queue group, so any replica serves any call.
+
+NATS in, NATS out, nothing else: FastStream parses each request into its typed model, the service
+layer does the work, and the broker's error middleware (`shared.messaging.reply_errors_middleware`)
+turns any exception into an error reply in the contract's shape. The services come from the
+application context (`bootstrap.py` puts them there), so the router itself holds no state.
+"""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated
 
-from faststream.nats import NatsMessage, NatsRouter
-from pydantic import BaseModel, ValidationError
+from faststream import Context
+from faststream.nats import NatsRouter
 
-from services.tools.code_service import CodeRequestError, CodeService
-from services.tools.cv import CvError
+from services.tools.code_service import CodeService
 from services.tools.cv_service import CvService
-from services.tools.problems import get_problem, list_problems, public_view
+from services.tools.problems import ProblemBank, list_problems, public_view
 from shared import subjects
-from shared.events import ToolError, ToolReply
-from shared.sessions import SessionNotFound
-from shared.tools_api import CvAnalyzeRequest, ExecuteCodeRequest, ProblemRef, ProblemsQuery
+from shared.tools_api import (
+    CvAnalyzeRequest,
+    CvAnalyzeResult,
+    ExecuteCodeRequest,
+    ExecuteCodeResult,
+    ProblemDetail,
+    ProblemList,
+    ProblemRef,
+    ProblemsQuery,
+    ToolReply,
+)
 
-log = logging.getLogger(__name__)
-
-
-async def guarded(work: Callable[[], Awaitable[dict[str, Any]]]) -> ToolReply:
-    """Every failure becomes a clear error reply; nothing escapes to kill the worker."""
-    try:
-        return ToolReply(ok=True, result=await work())
-    except ValidationError as err:
-        message = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
-        error = ToolError(code="invalid_request", message=message, status=422)
-    except SessionNotFound as err:
-        error = ToolError(
-            code="session_not_found", message=f"No interview session with id {err.session_id!r}.", status=404
-        )
-    except (CodeRequestError, CvError) as err:
-        error = ToolError(code=err.code, message=err.message, status=err.status)
-    except Exception:
-        log.exception("tool call failed")
-        error = ToolError(
-            code="internal_error", message="The tools service failed on this request.", status=500
-        )
-    return ToolReply(ok=False, error=error)
+Code = Annotated[CodeService, Context("code_service")]
+Cv = Annotated[CvService, Context("cv_service")]
+Bank = Annotated[ProblemBank, Context("problem_bank")]
 
 
-def _parse(model: type[BaseModel], msg: NatsMessage) -> Any:
-    return model.model_validate_json(msg.body)
-
-
-def build_router(code: CodeService, cv: CvService, *, concurrency: int) -> NatsRouter:
+def build_router(*, concurrency: int) -> NatsRouter:
+    """`concurrency`: code runs and CV parses one replica works on at once (each is a child process)."""
     router = NatsRouter()
 
-    @router.subscriber(subjects.TOOLS_CODE_EXECUTE, queue=subjects.TOOLS_QUEUE, max_workers=concurrency)
-    async def execute_code(msg: NatsMessage) -> ToolReply:
-        return await guarded(lambda: code.execute(_parse(ExecuteCodeRequest, msg)))
+    @router.subscriber(
+        subjects.TOOLS_CODE_EXECUTE,
+        queue=subjects.TOOLS_QUEUE,
+        max_workers=concurrency,
+        title="tools: execute code",
+        description="Run code against inline tests or a bank problem's tests; the run is stored.",
+    )
+    async def execute_code(request: ExecuteCodeRequest, code: Code) -> ToolReply[ExecuteCodeResult]:
+        return ToolReply(ok=True, result=await code.execute(request))
 
-    @router.subscriber(subjects.TOOLS_CV_ANALYZE, queue=subjects.TOOLS_QUEUE, max_workers=concurrency)
-    async def analyze_cv(msg: NatsMessage) -> ToolReply:
-        return await guarded(lambda: cv.analyze(_parse(CvAnalyzeRequest, msg)))
+    @router.subscriber(
+        subjects.TOOLS_CV_ANALYZE,
+        queue=subjects.TOOLS_QUEUE,
+        max_workers=concurrency,
+        title="tools: analyze a CV",
+        description="Parse an upload staged in storage; only a successful analysis is kept.",
+    )
+    async def analyze_cv(request: CvAnalyzeRequest, cv: Cv) -> ToolReply[CvAnalyzeResult]:
+        return ToolReply(ok=True, result=await cv.analyze(request))
 
-    @router.subscriber(subjects.TOOLS_PROBLEMS_LIST, queue=subjects.TOOLS_QUEUE)
-    async def problems(msg: NatsMessage) -> ToolReply:
-        async def work() -> dict[str, Any]:
-            query: ProblemsQuery = _parse(ProblemsQuery, msg)
-            return {"problems": list_problems(query.tag, query.difficulty)}
+    @router.subscriber(subjects.TOOLS_PROBLEMS_LIST, queue=subjects.TOOLS_QUEUE, title="tools: list problems")
+    async def problems(query: ProblemsQuery, bank: Bank) -> ToolReply[ProblemList]:
+        return ToolReply(
+            ok=True, result=ProblemList(problems=list_problems(bank, query.tag, query.difficulty))
+        )
 
-        return await guarded(work)
-
-    @router.subscriber(subjects.TOOLS_PROBLEMS_GET, queue=subjects.TOOLS_QUEUE)
-    async def problem(msg: NatsMessage) -> ToolReply:
-        async def work() -> dict[str, Any]:
-            ref: ProblemRef = _parse(ProblemRef, msg)
-            found = get_problem(ref.problem_id)
-            if found is None:
-                raise CodeRequestError("problem_not_found", f"No problem with id {ref.problem_id!r}.", 404)
-            return {"problem": public_view(found)}
-
-        return await guarded(work)
+    @router.subscriber(subjects.TOOLS_PROBLEMS_GET, queue=subjects.TOOLS_QUEUE, title="tools: get a problem")
+    async def problem(ref: ProblemRef, bank: Bank) -> ToolReply[ProblemDetail]:
+        return ToolReply(ok=True, result=ProblemDetail(problem=public_view(bank.get(ref.problem_id))))
 
     return router

@@ -6,7 +6,13 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from pydantic import BaseModel
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_incrementing, wait_random
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_incrementing,
+    wait_random,
+)
 
 from shared.config import Settings
 from shared.storage.base import (

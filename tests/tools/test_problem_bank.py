@@ -18,13 +18,11 @@ import pytest
 from services.tools.problems import (
     TAGS,
     Problem,
-    expanded_tests,
+    ProblemBank,
+    ProblemNotFound,
     function_submission,
-    get_problem,
     hint,
     list_problems,
-    load_problems,
-    loader,
     public_view,
     python_stdio_program,
     runner_limits,
@@ -41,9 +39,13 @@ from services.tools.problems.structures import (
     prepai_tree_level_order,
 )
 from services.tools.problems.textio import LineReader, format_value, read_value
-from services.tools.runner import RunLimits, RunRequest, RunResult, TestCase, run_tests
+from services.tools.runner import CodeRunner, RunLimits, RunnerConfig, RunRequest, RunResult, TestCase
+from shared.errors import DomainError
 
-PROBLEMS = load_problems()
+# Most tests here walk the whole bank; re-expanding it for each would cost seconds: keep all expanded.
+BANK = ProblemBank.load(expanded_cache_limit=1000)
+PROBLEMS = BANK.problems()
+RUNNER = CodeRunner(RunnerConfig())
 PROBLEM_IDS = [problem.id for problem in PROBLEMS]
 TARGET_SHARES = {"easy": 0.40, "medium": 0.45, "hard": 0.15}
 SHARE_TOLERANCE = 0.05
@@ -81,16 +83,8 @@ async def gather_limited(jobs: list[Callable[[], Awaitable[T]]], limit: int = CO
     return await asyncio.gather(*(run(job) for job in jobs))
 
 
-@pytest.fixture(autouse=True, scope="module")
-def keep_every_problem_expanded() -> Iterator[None]:
-    """Most tests here walk the whole bank; re-expanding it for each would cost seconds."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(loader, "EXPANDED_CACHE_LIMIT", len(PROBLEMS))
-        yield
-
-
 def limits_for(problem: Problem) -> RunLimits:
-    return RunLimits(**runner_limits(problem))
+    return RunLimits(**runner_limits(problem, BANK.expanded_tests(problem)))
 
 
 def describe_failure(problem: Problem, label: str, result: RunResult) -> str:
@@ -123,7 +117,7 @@ def test_every_listed_topic_is_covered() -> None:
 
 @pytest.mark.parametrize("problem", PROBLEMS, ids=PROBLEM_IDS)
 def test_problem_is_complete(problem: Problem) -> None:
-    tests = expanded_tests(problem)
+    tests = BANK.expanded_tests(problem)
     assert len(problem.hints) == 3 and all(len(h) > 30 for h in problem.hints)
     assert len(tests) >= 8
     assert any(t.large for t in tests) and any(t.sample for t in tests)
@@ -179,7 +173,7 @@ def test_stored_answers_match_reference_and_independent_naive(problem: Problem) 
     reference = load_function(problem, problem.reference_solution, "reference")
     assert problem.naive_solution is not None
     naive = load_function(problem, problem.naive_solution, "naive")
-    small = [test for test in expanded_tests(problem) if not test.large]
+    small = [test for test in BANK.expanded_tests(problem) if not test.large]
     with cpu_budget(NAIVE_SMALL_TESTS_BUDGET_S):  # tests the naive solution cannot finish must be `large`
         for test in small:
             assert call_function(problem, reference, test.args) == test.expected, test.name
@@ -196,7 +190,7 @@ def test_generators_are_deterministic() -> None:
 def test_large_inputs_are_generated_not_stored() -> None:
     for path in BANK_DIR.glob("*.yaml"):
         assert path.stat().st_size < 20_000, path.name
-    big = [t for p in PROBLEMS for t in expanded_tests(p) if t.large]
+    big = [t for p in PROBLEMS for t in BANK.expanded_tests(p) if t.large]
     assert sum(len(json.dumps(t.args)) > 50_000 for t in big) >= 35
 
 
@@ -251,13 +245,13 @@ def test_structures_round_trip() -> None:
 
 def test_public_view_hides_solutions_hints_and_hidden_inputs() -> None:
     for problem in PROBLEMS:
-        view = public_view(problem)
+        view = public_view(problem).model_dump()
         text = json.dumps(view)
         assert "reference_solution" not in view and "naive_solution" not in view
         assert problem.reference_solution.strip() not in text
         assert all(h not in text for h in problem.hints)
         assert view["hints_count"] == 3
-        hidden = [t for t in expanded_tests(problem) if not t.sample]
+        hidden = [t for t in BANK.expanded_tests(problem) if not t.sample]
         assert view["hidden_test_count"] == len(hidden)
         shown = [sample["input"] for sample in view["sample_tests"]]
         assert shown and all(t.args not in shown for t in hidden if not t.large)
@@ -273,26 +267,25 @@ def test_hints_are_graded_and_bounded() -> None:
 
 
 def test_list_problems_filters_by_tag_and_difficulty() -> None:
-    everything = list_problems()
+    everything = list_problems(BANK)
     assert len(everything) == len(PROBLEMS)
-    assert all("statement" not in summary for summary in everything)
-    graphs = list_problems(tag="topological-sort")
-    assert graphs and all("topological-sort" in s["tags"] for s in graphs)
-    hard_heaps = list_problems(tag="heap", difficulty="hard")
-    assert hard_heaps and all(s["difficulty"] == "hard" and "heap" in s["tags"] for s in hard_heaps)
-    with pytest.raises(ValueError, match="unknown tag"):
-        list_problems(tag="quantum")
-    with pytest.raises(ValueError, match="unknown difficulty"):
-        list_problems(difficulty="brutal")
-    assert get_problem("no-such-problem") is None
+    assert all("statement" not in summary.model_dump() for summary in everything)
+    graphs = list_problems(BANK, tag="topological-sort")
+    assert graphs and all("topological-sort" in s.tags for s in graphs)
+    hard_heaps = list_problems(BANK, tag="heap", difficulty="hard")
+    assert hard_heaps and all(s.difficulty == "hard" and "heap" in s.tags for s in hard_heaps)
+    with pytest.raises(DomainError, match="Unknown tag") as unknown:
+        list_problems(BANK, tag="quantum")
+    assert (unknown.value.status, unknown.value.fields) == (422, ["tag"])
+    with pytest.raises(ProblemNotFound):
+        BANK.get("no-such-problem")
 
 
 def test_runner_tests_fit_the_runner_models() -> None:
-    problem = get_problem("merge-two-sorted-lists")
-    assert problem is not None
-    function_tests = [TestCase(**t) for t in runner_tests(problem, "function")]
-    stdio_tests = [TestCase(**t) for t in runner_tests(problem, "stdio")]
-    assert len(function_tests) == len(stdio_tests) == len(expanded_tests(problem))
+    problem = BANK.get("merge-two-sorted-lists")
+    function_tests = [TestCase(**t) for t in runner_tests(problem, BANK.expanded_tests(problem), "function")]
+    stdio_tests = [TestCase(**t) for t in runner_tests(problem, BANK.expanded_tests(problem), "stdio")]
+    assert len(function_tests) == len(stdio_tests) == len(BANK.expanded_tests(problem))
     assert not function_tests[0].hidden and function_tests[-1].hidden
     assert function_tests[0].input == [[1, 4, 9], [2, 4, 10]]
     assert stdio_tests[0].stdin == "3\n1 4 9\n3\n2 4 10\n"
@@ -306,20 +299,20 @@ def test_runner_tests_fit_the_runner_models() -> None:
 async def run_reference(problem: Problem) -> list[str]:
     limits = limits_for(problem)
     wrapped = function_submission(problem, "python", problem.reference_solution)
-    as_function = await run_tests(
+    as_function = await RUNNER.run(
         RunRequest(
             language="python",
             code=wrapped.code,
             function_name=wrapped.function_name,
-            tests=[TestCase(**t) for t in runner_tests(problem, "function")],
+            tests=[TestCase(**t) for t in runner_tests(problem, BANK.expanded_tests(problem), "function")],
             limits=limits,
         )
     )
-    as_program = await run_tests(
+    as_program = await RUNNER.run(
         RunRequest(
             language="python",
             code=python_stdio_program(problem, problem.reference_solution),
-            tests=[TestCase(**t) for t in runner_tests(problem, "stdio")],
+            tests=[TestCase(**t) for t in runner_tests(problem, BANK.expanded_tests(problem), "stdio")],
             limits=limits,
         )
     )
@@ -333,10 +326,16 @@ async def run_reference(problem: Problem) -> list[str]:
 async def run_naive_on_large(problem: Problem) -> list[str]:
     assert problem.naive_solution is not None
     largest = [
-        t for t, c in zip(runner_tests(problem, "function"), expanded_tests(problem), strict=True) if c.large
+        t
+        for t, c in zip(
+            runner_tests(problem, BANK.expanded_tests(problem), "function"),
+            BANK.expanded_tests(problem),
+            strict=True,
+        )
+        if c.large
     ]
     wrapped = function_submission(problem, "python", problem.naive_solution)
-    result = await run_tests(
+    result = await RUNNER.run(
         RunRequest(
             language="python",
             code=wrapped.code,
@@ -363,8 +362,7 @@ async def test_every_naive_solution_exceeds_the_time_limit_on_the_large_test() -
 
 async def test_a_classic_mistake_is_caught() -> None:
     """Greedy change-making passes the easy cases but not the hidden ones."""
-    problem = get_problem("exact-change")
-    assert problem is not None
+    problem = BANK.get("exact-change")
     greedy = (
         "def fewest_coins(coins, amount):\n"
         "    used = 0\n"
@@ -373,12 +371,12 @@ async def test_a_classic_mistake_is_caught() -> None:
         "        amount %= coin\n"
         "    return used if amount == 0 else -1\n"
     )
-    result = await run_tests(
+    result = await RUNNER.run(
         RunRequest(
             language="python",
             code=greedy,
             function_name=problem.python.function_name,
-            tests=[TestCase(**t) for t in runner_tests(problem, "function")],
+            tests=[TestCase(**t) for t in runner_tests(problem, BANK.expanded_tests(problem), "function")],
             limits=limits_for(problem),
         )
     )
@@ -447,15 +445,14 @@ function treeDiameter(root) {
 
 @pytest.mark.parametrize("problem_id", sorted(JAVASCRIPT_SOLUTIONS))
 async def test_javascript_function_submissions_run_with_node_adapters(problem_id: str) -> None:
-    problem = get_problem(problem_id)
-    assert problem is not None
+    problem = BANK.get(problem_id)
     wrapped = function_submission(problem, "javascript", JAVASCRIPT_SOLUTIONS[problem_id])
-    result = await run_tests(
+    result = await RUNNER.run(
         RunRequest(
             language="javascript",
             code=wrapped.code,
             function_name=wrapped.function_name,
-            tests=[TestCase(**t) for t in runner_tests(problem, "function")],
+            tests=[TestCase(**t) for t in runner_tests(problem, BANK.expanded_tests(problem), "function")],
             limits=limits_for(problem),
         )
     )
@@ -505,15 +502,14 @@ function mergeTwoLists(first, second) {
     [("python", PYTHON_WITH_PASTED_CLASS), ("javascript", JAVASCRIPT_WITH_PASTED_CLASS)],
 )
 async def test_pasted_node_classes_and_helpers_do_not_break_the_adapters(language: str, source: str) -> None:
-    problem = get_problem("merge-two-sorted-lists")
-    assert problem is not None
+    problem = BANK.get("merge-two-sorted-lists")
     wrapped = function_submission(problem, language, source)  # type: ignore[arg-type]
-    result = await run_tests(
+    result = await RUNNER.run(
         RunRequest(
             language=language,  # type: ignore[arg-type]
             code=wrapped.code,
             function_name=wrapped.function_name,
-            tests=[TestCase(**t) for t in runner_tests(problem, "function")],
+            tests=[TestCase(**t) for t in runner_tests(problem, BANK.expanded_tests(problem), "function")],
             limits=limits_for(problem),
         )
     )
@@ -522,20 +518,21 @@ async def test_pasted_node_classes_and_helpers_do_not_break_the_adapters(languag
 
 @pytest.mark.parametrize("future_import", ["", "from __future__ import annotations\n"])
 async def test_error_lines_map_back_to_the_candidates_code(future_import: str) -> None:
-    problem = get_problem("sort-playlist")
-    assert problem is not None
+    problem = BANK.get("sort-playlist")
     code = (
         future_import
         + "def sort_playlist(head: ListNode | None) -> ListNode | None:\n    return head.color\n"
     )
     failing_line = 2 + future_import.count("\n")
     wrapped = function_submission(problem, "python", code)
-    result = await run_tests(
+    result = await RUNNER.run(
         RunRequest(
             language="python",
             code=wrapped.code,
             function_name=wrapped.function_name,
-            tests=[TestCase(**t) for t in runner_tests(problem, "function")[:2]],
+            tests=[
+                TestCase(**t) for t in runner_tests(problem, BANK.expanded_tests(problem), "function")[:2]
+            ],
             limits=limits_for(problem),
         )
     )
@@ -617,13 +614,12 @@ public class Main {
 async def test_stdin_form_is_readable_from_compiled_languages(
     problem_id: str, language: str, source: str
 ) -> None:
-    problem = get_problem(problem_id)
-    assert problem is not None
-    result = await run_tests(
+    problem = BANK.get(problem_id)
+    result = await RUNNER.run(
         RunRequest(
             language=language,  # type: ignore[arg-type]
             code=source,
-            tests=[TestCase(**t) for t in runner_tests(problem, "stdio")],
+            tests=[TestCase(**t) for t in runner_tests(problem, BANK.expanded_tests(problem), "stdio")],
             limits=limits_for(problem),
         )
     )

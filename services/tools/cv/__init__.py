@@ -2,7 +2,7 @@
 
 from services.tools.cv.analyze import analyze_cv
 from services.tools.cv.errors import CvError
-from services.tools.cv.isolation import analyze_cv_isolated, prepare_isolation
+from services.tools.cv.isolation import IsolatedCvParser
 from services.tools.cv.limits import DEFAULT_LIMITS, CvLimits
 from shared.cv import CvAnalysis, EducationEntry, ExperienceEntry
 
@@ -13,7 +13,6 @@ __all__ = [
     "CvLimits",
     "EducationEntry",
     "ExperienceEntry",
+    "IsolatedCvParser",
     "analyze_cv",
-    "analyze_cv_isolated",
-    "prepare_isolation",
 ]

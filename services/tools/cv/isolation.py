@@ -1,4 +1,5 @@
-"""analyze_cv in a throw-away child process, so a hostile file can neither hang nor crash the worker.
+"""`IsolatedCvParser`: analyze_cv in a throw-away child process, so a hostile file can neither hang nor
+crash the worker.
 
 Children are forked from a multiprocessing forkserver that has preloaded the parsers and the taxonomy
 (services/tools/cv/child.py), so a child starts in milliseconds. Each child runs in its own process group
@@ -6,6 +7,9 @@ with an address-space rlimit (a decompression bomb ends in MemoryError, not in t
 rlimit, a file-size rlimit, no core dumps and a stripped environment; past the wall-clock timeout its whole
 group (tesseract included) is killed. Cheap checks (empty, too large, unknown type) run in the caller
 first, so most bad uploads never start a child. Concurrency is the caller's choice: one child per call.
+
+The forkserver itself is one per process (the standard library keeps it); `IsolatedCvParser.start()`
+configures and starts it, so the first upload pays no start-up.
 """
 
 from __future__ import annotations
@@ -29,54 +33,50 @@ from shared.cv import CvAnalysis
 
 _CHILD_MODULE = "services.tools.cv.child"
 _JOIN_TIMEOUT_S = 5.0
-_context: ForkServerContext | None = None
 
 
 def _fork_context() -> ForkServerContext:
-    """The forkserver context, with the child module preloaded (set once, before the server starts)."""
-    global _context
-    if _context is None:
-        context = multiprocessing.get_context("forkserver")
-        assert isinstance(context, ForkServerContext)
-        context.set_forkserver_preload([_CHILD_MODULE])
-        _context = context
-    return _context
+    """The forkserver context with the child module preloaded (the preload must be set before the
+    process's forkserver starts; setting it again to the same module is harmless)."""
+    context = multiprocessing.get_context("forkserver")
+    assert isinstance(context, ForkServerContext)
+    context.set_forkserver_preload([_CHILD_MODULE])
+    return context
 
 
-def prepare_isolation() -> None:
-    """Start the forkserver now (about 1 s: it imports the parsers), not on the first upload."""
-    _fork_context()
-    from multiprocessing import forkserver
-
-    forkserver.ensure_running()
-
-
-async def analyze_cv_isolated(
-    filename: str,
-    data: bytes,
-    *,
-    limits: CvLimits = DEFAULT_LIMITS,
-    textract: bool = False,
-    today: date | None = None,
-) -> CvAnalysis:
-    """Like analyze_cv, in a child process bounded by limits.parse_timeout_s and limits.max_memory_bytes.
+class IsolatedCvParser:
+    """Parses CVs in child processes bounded by `limits` (time, memory); the tools service's CV adapter.
 
     `textract=True` makes the child build a boto3 Textract client from the AWS_* environment (region,
     credentials or profile) and use it instead of tesseract for scanned pages.
     """
-    check_size(data, limits)
-    detect_file_type(filename, data)
-    request = {
-        "filename": filename,
-        "data": data,
-        "limits": limits.model_dump(),
-        "textract": textract,
-        "today": (today or date.today()).isoformat(),
-    }
-    reply = await run_in_child(_run_in_child, request, limits.parse_timeout_s)
-    if "analysis" in reply:
-        return CvAnalysis.model_validate(reply["analysis"])
-    raise CvError.from_dict(reply["error"])
+
+    def __init__(self, *, limits: CvLimits = DEFAULT_LIMITS, textract: bool = False) -> None:
+        self.limits = limits
+        self.textract = textract
+
+    def start(self) -> None:
+        """Start the forkserver now (about 1 s: it imports the parsers), not on the first upload."""
+        _fork_context()
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+    async def analyze(self, filename: str, data: bytes, *, today: date | None = None) -> CvAnalysis:
+        """Like analyze_cv, in a child process; every failure is a CvError (4xx)."""
+        check_size(data, self.limits)
+        detect_file_type(filename, data)
+        request = {
+            "filename": filename,
+            "data": data,
+            "limits": self.limits.model_dump(),
+            "textract": self.textract,
+            "today": (today or date.today()).isoformat(),
+        }
+        reply = await run_in_child(_run_in_child, request, self.limits.parse_timeout_s)
+        if "analysis" in reply:
+            return CvAnalysis.model_validate(reply["analysis"])
+        raise CvError.from_dict(reply["error"])
 
 
 async def run_in_child(

@@ -1,5 +1,6 @@
-"""Loading the bank: one YAML file per problem in `bank/`, validated, signatures derived.
+"""The problem bank: one YAML file per problem in `bank/`, validated, signatures derived.
 
+`ProblemBank.load()` reads and validates every file once (the tools service does it at start-up).
 Generated tests are expanded lazily (per problem, on first use) because their inputs are large and
 their expected answers come from running the reference solution.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from services.tools.problems.models import ConcreteTest, Problem, TestSpec
 from services.tools.problems.solutions import call_function, load_function
 from services.tools.problems.stdio import describe_input, describe_output
 from services.tools.problems.valuetypes import JAVASCRIPT_HINTS, PYTHON_HINTS, check_value
+from shared.errors import NotFound
 
 BANK_DIR = Path(__file__).resolve().parent / "bank"
 
@@ -29,13 +31,17 @@ BANK_DIR = Path(__file__).resolve().parent / "bank"
 # problem at a time, so only the most recently used ones stay expanded.
 EXPANDED_CACHE_LIMIT = 12
 
-_lock = threading.Lock()
-_problems: dict[str, Problem] | None = None
-_expanded: OrderedDict[str, tuple[ConcreteTest, ...]] = OrderedDict()
-
 
 class BankError(ValueError):
-    """A problem file is invalid; the message names the file."""
+    """A problem file is invalid; the message names the file (a deployment error, not a request's)."""
+
+
+class ProblemNotFound(NotFound):
+    code = "problem_not_found"
+
+    def __init__(self, problem_id: str) -> None:
+        super().__init__(f"No problem with id {problem_id!r}.", fields=["problemId"])
+        self.problem_id = problem_id
 
 
 def _python_signature(raw: dict[str, Any]) -> str:
@@ -79,22 +85,53 @@ def load_problem_file(path: Path) -> Problem:
     return problem
 
 
-def _load_bank() -> dict[str, Problem]:
-    global _problems
-    with _lock:
-        if _problems is None:
-            loaded = [load_problem_file(path) for path in sorted(BANK_DIR.glob("*.yaml"))]
-            _problems = {problem.id: problem for problem in loaded}
-        return _problems
+class ProblemBank:
+    """Every problem of the bank, validated, and the expanded tests of the most recently used ones.
 
+    Thread-safe: tests are expanded in worker threads (it costs up to a second of CPU).
+    """
 
-def load_problems() -> list[Problem]:
-    """Every problem in the bank, sorted by id (loaded and validated once, then cached)."""
-    return list(_load_bank().values())
+    def __init__(
+        self, problems: Iterable[Problem], *, expanded_cache_limit: int = EXPANDED_CACHE_LIMIT
+    ) -> None:
+        self._problems = {problem.id: problem for problem in sorted(problems, key=lambda p: p.id)}
+        self._expanded: OrderedDict[str, tuple[ConcreteTest, ...]] = OrderedDict()
+        self._expanded_cache_limit = expanded_cache_limit
+        self._lock = threading.Lock()
 
+    @classmethod
+    def load(
+        cls, folder: Path = BANK_DIR, *, expanded_cache_limit: int = EXPANDED_CACHE_LIMIT
+    ) -> ProblemBank:
+        """Read and validate every `*.yaml` in `folder`; a bad file is a BankError naming it."""
+        problems = [load_problem_file(path) for path in sorted(folder.glob("*.yaml"))]
+        return cls(problems, expanded_cache_limit=expanded_cache_limit)
 
-def get_problem(problem_id: str) -> Problem | None:
-    return _load_bank().get(problem_id)
+    def __len__(self) -> int:
+        return len(self._problems)
+
+    def problems(self) -> list[Problem]:
+        """Every problem, sorted by id."""
+        return list(self._problems.values())
+
+    def get(self, problem_id: str) -> Problem:
+        try:
+            return self._problems[problem_id]
+        except KeyError:
+            raise ProblemNotFound(problem_id) from None
+
+    def expanded_tests(self, problem: Problem) -> list[ConcreteTest]:
+        """All tests of a problem with inputs generated and expected answers filled in (cached)."""
+        with self._lock:
+            cached = self._expanded.get(problem.id)
+            if cached is None:
+                with _collector_paused():
+                    cached = _expand(problem)
+                self._expanded[problem.id] = cached
+            self._expanded.move_to_end(problem.id)
+            while len(self._expanded) > self._expanded_cache_limit:
+                self._expanded.popitem(last=False)
+            return list(cached)
 
 
 @contextmanager
@@ -135,16 +172,3 @@ def _expand(problem: Problem) -> tuple[ConcreteTest, ...]:
             ConcreteTest(name=name, args=args, expected=expected, sample=spec.sample, large=spec.large)
         )
     return tuple(tests)
-
-
-def expanded_tests(problem: Problem) -> list[ConcreteTest]:
-    """All tests of a problem with inputs generated and expected answers filled in (cached)."""
-    cached = _expanded.get(problem.id)
-    if cached is None:
-        with _collector_paused():
-            cached = _expand(problem)
-        _expanded[problem.id] = cached
-    _expanded.move_to_end(problem.id)
-    while len(_expanded) > EXPANDED_CACHE_LIMIT:
-        _expanded.popitem(last=False)
-    return list(cached)

@@ -1,7 +1,8 @@
 """The sandboxed code runner and code-quality metrics (domain only: no NATS, no HTTP, no storage).
 
-    result = await run_tests(RunRequest(language="python", code=..., function_name="solution",
-                                        tests=[TestCase(input="[3,1,2]", expected="[1,2,3]")]))
+    runner = CodeRunner(RunnerConfig())   # one per process (the tools service's bootstrap builds it)
+    result = await runner.run(RunRequest(language="python", code=..., function_name="solution",
+                                         tests=[TestCase(input="[3,1,2]", expected="[1,2,3]")]))
     metrics = analyze_quality(code, "python")
 
 See README.md for the limits, the verdicts, the allowed Python modules and the sandbox.
@@ -15,6 +16,7 @@ from services.tools.runner.models import (
     LANGUAGES,
     VERDICT_LABELS,
     FunctionMetrics,
+    InvalidRunRequest,
     Language,
     QualityMetrics,
     RunRequest,
@@ -26,7 +28,7 @@ from services.tools.runner.models import (
 )
 from services.tools.runner.python_policy import ALLOWED_MODULES
 from services.tools.runner.quality import analyze_quality
-from services.tools.runner.runner import CodeRunner, default_runner, run_tests, validate_request
+from services.tools.runner.runner import CodeRunner, validate_request
 
 __all__ = [
     "ALLOWED_MODULES",
@@ -34,6 +36,7 @@ __all__ = [
     "VERDICT_LABELS",
     "CodeRunner",
     "FunctionMetrics",
+    "InvalidRunRequest",
     "Language",
     "QualityMetrics",
     "RunLimits",
@@ -44,8 +47,6 @@ __all__ = [
     "TestResult",
     "Verdict",
     "analyze_quality",
-    "default_runner",
-    "run_tests",
     "validate_request",
     "verdict_label",
 ]

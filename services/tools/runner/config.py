@@ -1,7 +1,9 @@
-"""Where the toolchains and the sandbox live on this host, read from `PREPAI_RUNNER_*` variables.
+"""Where the toolchains and the sandbox live on this host: `RunnerConfig`, read from `PREPAI_RUNNER_*`.
 
 Everything has a default that fits Debian 12 with the Debian toolchains; a deployment overrides
-only what differs (e.g. `PREPAI_RUNNER_JAVA_HOME`).
+only what differs (e.g. `PREPAI_RUNNER_JAVA_HOME=/opt/jdk`). Path lists are colon-separated, like
+`PATH` (`PREPAI_RUNNER_EXTRA_RO_PATHS=/opt/jdk:/opt/gcc`); an empty `PREPAI_RUNNER_SANDBOX_UID` keeps the
+worker's own uid.
 """
 
 from __future__ import annotations
@@ -9,8 +11,11 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Host paths bound read-only into every sandbox: the toolchains and the libraries they load.
 # /usr/local, /etc, /home, /root, /work, /var, /run and the platform's data are not among them.
@@ -41,42 +46,47 @@ def _default_bwrap() -> str:
         return shutil.which("bwrap") or "bwrap"
 
 
-def _env_path(name: str, default: str) -> str:
-    return os.environ.get(f"PREPAI_RUNNER_{name}", default)
+def _env(name: str, field: str) -> Any:
+    """The variable's documented name (`PREPAI_RUNNER_PYTHON`); the field's own name works in code too."""
+    return AliasChoices(f"PREPAI_RUNNER_{name}", field)
 
 
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(f"PREPAI_RUNNER_{name}")
-    return int(value) if value else default
+Paths = Annotated[tuple[str, ...], NoDecode]  # colon-separated in the environment, not JSON
 
 
-def _env_paths(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
-    value = os.environ.get(f"PREPAI_RUNNER_{name}")
-    return tuple(part for part in value.split(":") if part) if value else default
+class RunnerConfig(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PREPAI_RUNNER_", frozen=True, populate_by_name=True)
 
-
-@dataclass(frozen=True)
-class RunnerConfig:
-    bwrap_path: str = field(default_factory=_default_bwrap)
+    bwrap_path: str = Field(default_factory=_default_bwrap, validation_alias=_env("BWRAP", "bwrap_path"))
     # Interpreters and compilers as the sandbox sees them (the same paths, bound read-only).
-    python_path: str = "/usr/bin/python3.11"
-    node_path: str = "/usr/bin/node"
+    python_path: str = Field(default="/usr/bin/python3.11", validation_alias=_env("PYTHON", "python_path"))
+    node_path: str = Field(default="/usr/bin/node", validation_alias=_env("NODE", "node_path"))
     java_home: str = "/usr/lib/jvm/java-17-openjdk-amd64"
-    gxx_path: str = "/usr/bin/g++"
-    prlimit_path: str = "/usr/bin/prlimit"
+    gxx_path: str = Field(default="/usr/bin/g++", validation_alias=_env("GXX", "gxx_path"))
+    prlimit_path: str = Field(default="/usr/bin/prlimit", validation_alias=_env("PRLIMIT", "prlimit_path"))
     # The unprivileged user the sandbox runs as. RLIMIT_NPROC never limits uid 0, so a root worker
     # must switch; None keeps the worker's own uid (then the worker must not be root).
-    sandbox_uid: int | None = 65534
-    sandbox_gid: int | None = 65534
+    sandbox_uid: int | None = Field(default=65534, ge=0)
+    sandbox_gid: int | None = Field(default=65534, ge=0)
     # All processes of sandbox_uid on the host together (a backstop above the per-sandbox limit).
-    host_process_cap: int = 4096
-    work_dir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "prepai-runner")
-    cache_dir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "prepai-runner-cache")
-    cache_max_entries: int = 512
-    system_paths: tuple[str, ...] = DEFAULT_SYSTEM_PATHS
-    etc_paths: tuple[str, ...] = DEFAULT_ETC_PATHS
-    extra_ro_paths: tuple[str, ...] = ()  # e.g. a toolchain under /opt
-    max_concurrent_runs: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    host_process_cap: int = Field(default=4096, ge=64)
+    work_dir: Path = Field(default_factory=lambda: Path(tempfile.gettempdir()) / "prepai-runner")
+    cache_dir: Path = Field(default_factory=lambda: Path(tempfile.gettempdir()) / "prepai-runner-cache")
+    cache_max_entries: int = Field(default=512, ge=1)
+    system_paths: Paths = DEFAULT_SYSTEM_PATHS
+    etc_paths: Paths = DEFAULT_ETC_PATHS
+    extra_ro_paths: Paths = ()  # e.g. a toolchain under /opt
+    max_concurrent_runs: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1), ge=1)
+
+    @field_validator("system_paths", "etc_paths", "extra_ro_paths", mode="before")
+    @classmethod
+    def _split_paths(cls, value: Any) -> Any:
+        return tuple(part for part in value.split(":") if part) if isinstance(value, str) else value
+
+    @field_validator("sandbox_uid", "sandbox_gid", mode="before")
+    @classmethod
+    def _empty_means_own_uid(cls, value: Any) -> Any:
+        return None if value == "" else value
 
     @property
     def java_path(self) -> str:
@@ -94,27 +104,3 @@ class RunnerConfig:
     @property
     def switches_user(self) -> bool:
         return self.sandbox_uid is not None and os.geteuid() == 0
-
-    @classmethod
-    def from_env(cls) -> RunnerConfig:
-        defaults = cls()
-        uid = os.environ.get("PREPAI_RUNNER_SANDBOX_UID")
-        gid = os.environ.get("PREPAI_RUNNER_SANDBOX_GID")
-        return cls(
-            bwrap_path=_env_path("BWRAP", defaults.bwrap_path),
-            python_path=_env_path("PYTHON", defaults.python_path),
-            node_path=_env_path("NODE", defaults.node_path),
-            java_home=_env_path("JAVA_HOME", defaults.java_home),
-            gxx_path=_env_path("GXX", defaults.gxx_path),
-            prlimit_path=_env_path("PRLIMIT", defaults.prlimit_path),
-            sandbox_uid=(None if uid == "" else int(uid)) if uid is not None else defaults.sandbox_uid,
-            sandbox_gid=(None if gid == "" else int(gid)) if gid is not None else defaults.sandbox_gid,
-            host_process_cap=_env_int("HOST_PROCESS_CAP", defaults.host_process_cap),
-            work_dir=Path(_env_path("WORK_DIR", str(defaults.work_dir))),
-            cache_dir=Path(_env_path("CACHE_DIR", str(defaults.cache_dir))),
-            cache_max_entries=_env_int("CACHE_MAX_ENTRIES", defaults.cache_max_entries),
-            system_paths=_env_paths("SYSTEM_PATHS", defaults.system_paths),
-            etc_paths=_env_paths("ETC_PATHS", defaults.etc_paths),
-            extra_ro_paths=_env_paths("EXTRA_RO_PATHS", defaults.extra_ro_paths),
-            max_concurrent_runs=_env_int("MAX_CONCURRENT_RUNS", defaults.max_concurrent_runs),
-        )

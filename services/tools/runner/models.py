@@ -1,4 +1,5 @@
-"""The runner's public data model: requests, limits, per-test and per-run results, quality metrics.
+"""The runner's data model: requests, limits, per-test and per-run results (quality metrics and verdicts
+are the contract's, from `shared.tools_api`).
 
 Transport-free pydantic models: the tools worker turns NATS messages into a `RunRequest` and a
 `RunResult` back into the REST shape.
@@ -12,14 +13,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from services.tools.runner.limits import RunLimits
-from shared.tools_api import (
-    CODE_LANGUAGES,
-    FUNCTION_STYLE_LANGUAGES,
-    CodeLanguage,
-    FunctionMetrics,
-    QualityMetrics,
-    Verdict,
-)
+from shared.errors import DomainError
+
+# The result types are part of the public contract, so they live in shared/ and are re-exported here.
+from shared.tools_api import CODE_LANGUAGES, CodeLanguage
+from shared.tools_api import FUNCTION_STYLE_LANGUAGES as FUNCTION_STYLE_LANGUAGES
+from shared.tools_api import FunctionMetrics as FunctionMetrics
+from shared.tools_api import QualityMetrics as QualityMetrics
+from shared.tools_api import Verdict as Verdict
 
 Language = CodeLanguage
 LANGUAGES: tuple[Language, ...] = CODE_LANGUAGES
@@ -42,6 +43,13 @@ MAX_TEST_DATA_BYTES = 8 * 1024 * 1024  # all inputs and expectations of one requ
 
 # `solution`, `twoSum`, or `Solution.twoSum` (a method of a class the harness instantiates).
 _FUNCTION_NAME = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)?$")
+
+
+class InvalidRunRequest(DomainError):
+    """The request cannot be run as sent (wrong test style for the language, too much data, ...)."""
+
+    code = "invalid_request"
+    status = 422
 
 
 def verdict_label(verdict: Verdict) -> str:

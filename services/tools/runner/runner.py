@@ -1,4 +1,4 @@
-"""`run_tests`: check or compile a submission, run its tests in the sandbox, judge the results.
+"""`CodeRunner.run`: check or compile a submission, run its tests in the sandbox, judge the results.
 
 All tests of a submission run in one sandboxed harness process. When a test kills that process
 (a segfault, a hard timeout, the program killing the harness), the test is judged from how the
@@ -38,6 +38,7 @@ from services.tools.runner.limits import HARNESS_STARTUP_S, MIB, RunLimits
 from services.tools.runner.models import (
     FUNCTION_STYLE_LANGUAGES,
     MAX_TEST_DATA_BYTES,
+    InvalidRunRequest,
     RunRequest,
     RunResult,
     TestResult,
@@ -58,30 +59,38 @@ logger = logging.getLogger(__name__)
 
 
 def validate_request(request: RunRequest) -> None:
-    """Semantic checks pydantic cannot express. Raises ValueError with a clear message."""
+    """Semantic checks pydantic cannot express. Raises InvalidRunRequest with a clear message."""
     if request.style == "function":
         if request.language not in FUNCTION_STYLE_LANGUAGES:
-            raise ValueError(
+            raise InvalidRunRequest(
                 f"function-style tests (function_name) are available for Python and JavaScript; "
-                f"{request.language} takes stdin/expected_stdout tests"
+                f"{request.language} takes stdin/expected_stdout tests",
+                fields=["functionName"],
             )
         if any(test.stdin is not None or test.expected_stdout is not None for test in request.tests):
-            raise ValueError("function-style tests use input/expected, not stdin/expected_stdout")
+            raise InvalidRunRequest(
+                "function-style tests use input/expected, not stdin/expected_stdout", fields=["testCases"]
+            )
     elif any(test.input is not None and test.stdin is None for test in request.tests):
-        raise ValueError(
-            "tests with input/expected need function_name; stdin-style tests use stdin/expected_stdout"
+        raise InvalidRunRequest(
+            "tests with input/expected need function_name; stdin-style tests use stdin/expected_stdout",
+            fields=["functionName"],
         )
     size = sum(
         len(json.dumps([test.input, test.expected, test.stdin, test.expected_stdout], default=str))
         for test in request.tests
     )
     if size > MAX_TEST_DATA_BYTES:
-        raise ValueError(f"the tests hold {size} bytes of data; the limit is {MAX_TEST_DATA_BYTES}")
+        raise InvalidRunRequest(
+            f"the tests hold {size} bytes of data; the limit is {MAX_TEST_DATA_BYTES}", fields=["testCases"]
+        )
 
 
 class CodeRunner:
-    def __init__(self, config: RunnerConfig | None = None) -> None:
-        self.config = config or RunnerConfig.from_env()
+    """Runs submissions in the sandbox; one per process, built by the tools service's bootstrap."""
+
+    def __init__(self, config: RunnerConfig) -> None:
+        self.config = config
         self.sandbox = Sandbox(self.config)
         owner = None
         if self.config.switches_user and self.config.sandbox_uid is not None:
@@ -99,6 +108,8 @@ class CodeRunner:
             yield
 
     async def run(self, request: RunRequest) -> RunResult:
+        """Never raises for bad code (that is a verdict); raises InvalidRunRequest for a request
+        that cannot be run as sent."""
         validate_request(request)
         started = time.monotonic()
         missing = missing_tools(self.config, request)
@@ -374,19 +385,3 @@ def assemble(
         max_time_ms=max((result.time_ms for result in results), default=0.0),
         max_memory_kb=max(memories) if memories else None,
     )
-
-
-_default_runner: CodeRunner | None = None
-
-
-def default_runner() -> CodeRunner:
-    global _default_runner
-    if _default_runner is None:
-        _default_runner = CodeRunner()
-    return _default_runner
-
-
-async def run_tests(request: RunRequest) -> RunResult:
-    """Run a submission's tests in the sandbox. Never raises for bad code; raises ValueError for an
-    invalid request (and pydantic's ValidationError, a ValueError, when building one)."""
-    return await default_runner().run(request)

@@ -1,4 +1,4 @@
-"""analyze_cv_isolated: a child process that may time out, run out of memory or crash, never the worker."""
+"""IsolatedCvParser: a child process that may time out, run out of memory or crash, never the worker."""
 
 from __future__ import annotations
 
@@ -15,21 +15,22 @@ from typing import Any
 import pytest
 from pypdf import PdfWriter
 
-from services.tools.cv import CvError, CvLimits, analyze_cv, analyze_cv_isolated, isolation
+from services.tools.cv import CvError, CvLimits, IsolatedCvParser, analyze_cv, isolation
 
 FIXTURES = Path(__file__).with_name("fixtures")
 TODAY = date(2026, 11, 1)
+PARSER = IsolatedCvParser()
 
 
 async def test_isolated_result_equals_in_process_result() -> None:
     data = (FIXTURES / "table_layout.docx").read_bytes()
-    isolated = await analyze_cv_isolated("cv.docx", data, today=TODAY)
+    isolated = await PARSER.analyze("cv.docx", data, today=TODAY)
     assert isolated == analyze_cv("cv.docx", data, today=TODAY)
 
 
 async def test_bad_file_error_crosses_the_process_boundary() -> None:
     with pytest.raises(CvError) as raised:
-        await analyze_cv_isolated("cv.pdf", b"%PDF-1.4\n%%EOF")
+        await PARSER.analyze("cv.pdf", b"%PDF-1.4\n%%EOF")
     assert (raised.value.code, raised.value.status) == ("corrupt_file", 422)
 
 
@@ -43,7 +44,7 @@ async def test_cheap_rejections_do_not_start_a_process(monkeypatch: pytest.Monke
         ("a.png", b"\x89PNG\r\n\x1a\n", "unsupported_type"),
     ):
         with pytest.raises(CvError) as raised:
-            await analyze_cv_isolated(filename, data)
+            await PARSER.analyze(filename, data)
         assert raised.value.code == code
 
 
@@ -51,11 +52,11 @@ async def test_timeout_kills_the_child_and_the_worker_carries_on() -> None:
     scanned = (FIXTURES / "scanned.pdf").read_bytes()
     started = time.monotonic()
     with pytest.raises(CvError) as raised:
-        await analyze_cv_isolated("scan.pdf", scanned, limits=CvLimits(parse_timeout_s=0.3))
+        await IsolatedCvParser(limits=CvLimits(parse_timeout_s=0.3)).analyze("scan.pdf", scanned)
     assert raised.value.code == "parse_timeout" and raised.value.status == 422
     assert time.monotonic() - started < 3
     plain = (FIXTURES / "plain.txt").read_bytes()
-    assert (await analyze_cv_isolated("cv.txt", plain, today=TODAY)).candidate_name == "Tomasz Kowalczyk"
+    assert (await PARSER.analyze("cv.txt", plain, today=TODAY)).candidate_name == "Tomasz Kowalczyk"
 
 
 def poster_sized_blank_pdf() -> bytes:
@@ -68,7 +69,7 @@ def poster_sized_blank_pdf() -> bytes:
 
 async def test_pixel_budget_keeps_a_poster_sized_scan_affordable() -> None:
     with pytest.raises(CvError) as raised:
-        await analyze_cv_isolated("scan.pdf", poster_sized_blank_pdf())
+        await PARSER.analyze("scan.pdf", poster_sized_blank_pdf())
     assert raised.value.code == "no_text_found"  # rendered within max_ocr_pixels, OCR found nothing
 
 
@@ -76,16 +77,16 @@ async def test_memory_limit_turns_into_a_clear_error() -> None:
     # Without the pixel budget the page needs a 3.6 GB bitmap: the child's 1 GiB rlimit stops it.
     limits = CvLimits(max_ocr_pixels=10**10)
     with pytest.raises(CvError) as raised:
-        await analyze_cv_isolated("scan.pdf", poster_sized_blank_pdf(), limits=limits)
+        await IsolatedCvParser(limits=limits).analyze("scan.pdf", poster_sized_blank_pdf())
     assert (raised.value.code, raised.value.status) == ("file_too_complex", 422)
     plain = (FIXTURES / "plain.txt").read_bytes()
-    assert (await analyze_cv_isolated("cv.txt", plain, today=TODAY)).email == "tomasz.kowalczyk@example.pl"
+    assert (await PARSER.analyze("cv.txt", plain, today=TODAY)).email == "tomasz.kowalczyk@example.pl"
 
 
 async def test_parallel_children_are_independent() -> None:
     files = ["plain.txt", "one_column.pdf", "manager.docx"]
     results = await asyncio.gather(
-        *(analyze_cv_isolated(name, (FIXTURES / name).read_bytes(), today=TODAY) for name in files)
+        *(PARSER.analyze(name, (FIXTURES / name).read_bytes(), today=TODAY) for name in files)
     )
     assert [r.file_type for r in results] == ["txt", "pdf", "docx"]
 
