@@ -148,8 +148,7 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    config = RunnerConfig.from_env()
-    runner = CodeRunner(RunnerConfig(**{**config.__dict__, "max_concurrent_runs": args.workers}))
+    runner = CodeRunner(RunnerConfig(max_concurrent_runs=args.workers))
     python_request = RunRequest(
         language="python", code=PYTHON_TWO_SUM, function_name="solution", tests=two_sum_tests()
     )

@@ -13,7 +13,7 @@ import statistics
 import time
 from pathlib import Path
 
-from services.tools.cv import analyze_cv, analyze_cv_isolated, prepare_isolation
+from services.tools.cv import IsolatedCvParser, analyze_cv
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "tools" / "cv" / "fixtures"
 GROUPS = {
@@ -35,11 +35,11 @@ def _time_in_process(path: Path, repeat: int) -> list[float]:
     return timings
 
 
-async def _time_isolated(name: str, data: bytes, repeat: int) -> list[float]:
+async def _time_isolated(parser: IsolatedCvParser, name: str, data: bytes, repeat: int) -> list[float]:
     timings = []
     for _ in range(repeat):
         started = time.perf_counter()
-        await analyze_cv_isolated(name, data)
+        await parser.analyze(name, data)
         timings.append(time.perf_counter() - started)
     return timings
 
@@ -50,7 +50,8 @@ def main() -> None:
     args = parser.parse_args()
     # The isolated child always sets OMP_THREAD_LIMIT=1 for tesseract; in process it is inherited.
     print(f"OMP_THREAD_LIMIT in this process: {os.environ.get('OMP_THREAD_LIMIT', 'unset')}")
-    prepare_isolation()
+    isolated_parser = IsolatedCvParser()
+    isolated_parser.start()
     print(f"{'format':20} {'files':>5} {'in-process median':>18} {'isolated median':>16}")
     for label, names in GROUPS.items():
         paths = [FIXTURES / name for name in names]
@@ -58,7 +59,7 @@ def main() -> None:
         isolated = [
             t
             for path in paths
-            for t in asyncio.run(_time_isolated(path.name, path.read_bytes(), args.repeat))
+            for t in asyncio.run(_time_isolated(isolated_parser, path.name, path.read_bytes(), args.repeat))
         ]
         print(
             f"{label:20} {len(paths):5d} {statistics.median(in_process) * 1000:15.0f} ms "
