@@ -15,10 +15,8 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-import nats
 from faststream.middlewares import ExceptionMiddleware
 from faststream.nats import NatsBroker
-from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 from nats.js.api import (
     AckPolicy,
@@ -87,16 +85,6 @@ def agent_turns_consumer(settings: Settings) -> ConsumerConfig:
         max_deliver=settings.turn_max_deliver,
         max_ack_pending=1000,
         filter_subject=subjects.TURNS_SUBJECTS[0],
-    )
-
-
-async def connect(settings: Settings, name: str) -> NatsClient:
-    return await nats.connect(
-        settings.nats_url,
-        name=name,
-        max_reconnect_attempts=-1,
-        reconnect_time_wait=0.5,
-        connect_timeout=5,
     )
 
 

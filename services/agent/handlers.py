@@ -1,11 +1,20 @@
-"""The agent's NATS handlers: user turns (JetStream pull, shared durable) and interrupts (core)."""
+"""The agent's NATS handlers: user turns (JetStream pull, one durable consumer shared by every replica)
+and interrupts (core NATS).
+
+NATS in, NATS out, nothing else: FastStream parses each message into its typed event, the turn
+processor (from the application context, put there by `bootstrap.py`) decides, and the handler turns
+its decision into an ack or a delayed nak. A message that is not a valid event is rejected by the
+broker's middleware (`reject_unreadable`), so it is never redelivered.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Annotated
 
-from faststream import AckPolicy
-from faststream.nats import ConsumerConfig, JStream, NatsMessage, NatsRouter, PullSub
+from faststream import AckPolicy, Context
+from faststream.middlewares import ExceptionMiddleware
+from faststream.nats import JStream, NatsMessage, NatsRouter, PullSub
 from pydantic import ValidationError
 
 from services.agent.turns import Ack, TurnProcessor
@@ -15,6 +24,8 @@ from shared.events import Interrupt, UserTurn
 from shared.messaging import agent_turns_consumer
 
 log = logging.getLogger(__name__)
+
+Processor = Annotated[TurnProcessor, Context("turn_processor")]
 
 
 class _NatsDelivery:
@@ -36,26 +47,36 @@ class _NatsDelivery:
         await self.msg.in_progress()
 
 
-def build_router(processor: TurnProcessor, settings: Settings, *, concurrency: int) -> NatsRouter:
+def reject_unreadable() -> ExceptionMiddleware:
+    """A message that does not parse as its event is dropped for good (logged), never redelivered."""
+    middleware = ExceptionMiddleware()
+
+    @middleware.add_handler(ValidationError)
+    async def reject(error: ValidationError, message: NatsMessage) -> None:
+        log.error("dropping an unreadable message on %s: %s", message.raw_message.subject, error)
+        if message.raw_message.reply.startswith("$JS.ACK."):  # a JetStream delivery: terminate it
+            await message.reject()
+
+    return middleware
+
+
+def build_router(settings: Settings, *, concurrency: int) -> NatsRouter:
+    """`concurrency`: turns one process works on at once (1 for a local model: it answers one at a time)."""
     router = NatsRouter()
-    consumer: ConsumerConfig = agent_turns_consumer(settings)
 
     @router.subscriber(
         subjects.TURNS_SUBJECTS[0],
-        stream=JStream(subjects.TURNS_STREAM, declare=False),
+        stream=JStream(subjects.TURNS_STREAM, declare=False),  # declared by shared.messaging.ensure_streams
         durable=subjects.AGENT_TURNS_CONSUMER,
-        config=consumer,
+        config=agent_turns_consumer(settings),
         pull_sub=PullSub(batch_size=1, timeout=1.0),
         ack_policy=AckPolicy.MANUAL,
         max_workers=concurrency,
+        title="agent: candidate turns",
+        description="Every agent replica pulls from one durable consumer; a turn is acked only once its "
+        "reply is stored (see services/agent/turns.py for the ordering and exactly-once rules).",
     )
-    async def on_turn(msg: NatsMessage) -> None:
-        try:
-            turn = UserTurn.model_validate_json(msg.body)
-        except ValidationError as err:
-            log.error("dropping malformed turn on %s: %s", msg.raw_message.subject, err)
-            await msg.reject()
-            return
+    async def on_turn(turn: UserTurn, msg: NatsMessage, processor: Processor) -> None:
         delivery = _NatsDelivery(msg)
         try:
             decision = await processor.handle(turn, delivery)
@@ -66,17 +87,14 @@ def build_router(processor: TurnProcessor, settings: Settings, *, concurrency: i
             return
         if isinstance(decision, Ack):
             await msg.ack()
+            log.info("turn %s of session %s: %s", turn.turn_id, turn.session_id, decision.reason)
         else:
             await msg.nack(delay=decision.delay_s)
-        if isinstance(decision, Ack):
-            log.info("turn %s of session %s: %s", turn.turn_id, turn.session_id, decision.reason)
 
-    @router.subscriber(subjects.CONTROL_ALL)
-    async def on_control(msg: NatsMessage) -> None:
-        try:
-            event = Interrupt.model_validate_json(msg.body)
-        except ValidationError:
-            return
+    @router.subscriber(
+        subjects.CONTROL_ALL, title="agent: interrupt", description="Stop the reply in flight for a session."
+    )
+    async def on_control(event: Interrupt, processor: Processor) -> None:
         if processor.interrupt(event.session_id, event.turn_id):
             log.info("interrupted the reply of session %s", event.session_id)
 

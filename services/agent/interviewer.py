@@ -17,6 +17,7 @@ from services.agent.domain.prompts import build_messages, start_message, system_
 from services.agent.domain.question_bank import Question, load_question_bank
 from services.agent.domain.reply_guard import ReplyGuard
 from services.agent.responders import Responder
+from shared.cv import CvAnalysis
 from shared.events import UserTurn
 from shared.interview_types import INTERVIEW_TYPES, InterviewType, find_interview_type
 from shared.sessions import SessionRecord
@@ -40,21 +41,20 @@ class UnknownInterviewType(Exception):
     pass
 
 
-def cv_summary(cv: dict[str, Any] | None) -> str | None:
-    """One line about the CV for the interviewer: skills, latest role, years."""
-    if not cv:
+def cv_summary(cv: CvAnalysis | None) -> str | None:
+    """One line about the CV for the interviewer: the analyzer's summary, else skills, latest role, years."""
+    if cv is None:
         return None
-    if isinstance(cv.get("summary"), str) and cv["summary"].strip():
-        return str(cv["summary"])[:400]
+    if cv.summary.strip():
+        return cv.summary[:400]
     parts = []
-    if cv.get("skills"):
-        parts.append("skills: " + ", ".join(map(str, cv["skills"][:12])))
-    experience = cv.get("experience") or []
-    if experience and isinstance(experience[0], dict):
-        latest = experience[0]
-        parts.append(f"recent role: {latest.get('title', '')} at {latest.get('company', '')}".strip())
-    if cv.get("totalYearsExperience"):
-        parts.append(f"{cv['totalYearsExperience']} years of experience")
+    if cv.skills:
+        parts.append("skills: " + ", ".join(cv.skills[:12]))
+    if cv.experience:
+        latest = cv.experience[0]
+        parts.append(f"recent role: {latest.title or ''} at {latest.company or ''}".strip())
+    if cv.total_years_experience:
+        parts.append(f"{cv.total_years_experience:g} years of experience")
     return "; ".join(parts) or None
 
 
@@ -85,10 +85,8 @@ class Interviewer:
     ) -> TurnOutcome:
         itype = self._interview_type(session)
         state = InterviewState.model_validate(session.agent_state or {})
-        cv_skills = (session.cv_analysis or {}).get("skills") or []
-        candidate = CandidateContext(
-            session.candidate_name, [str(s) for s in cv_skills], session.job_description
-        )
+        cv_skills = session.cv_analysis.skills if session.cv_analysis else []
+        candidate = CandidateContext(session.candidate_name, cv_skills, session.job_description)
         user_text = None if turn.kind == "start" else turn.text
         plan, new_state = plan_turn(
             state, itype, self.question_bank(itype.id), user_text, candidate, seed=session.session_id

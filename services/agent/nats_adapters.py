@@ -1,4 +1,5 @@
-"""The turn processor's ports on NATS: stream order, KV leases, and the outbox."""
+"""The turn processor's ports on NATS: stream order, KV leases, and the outbox (FastStream publishers,
+so the AsyncAPI document lists what the agent publishes)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import json
 import socket
 import time
 import uuid
+from dataclasses import dataclass
 
-from nats.aio.client import Client as NatsClient
+from faststream.nats import JStream, NatsBroker, NatsRouter
+from faststream.nats.publisher.usecase import LogicPublisher
 from nats.js import JetStreamContext
 from nats.js.errors import BadRequestError, KeyNotFoundError, KeyWrongLastSequenceError, NotFoundError
 from nats.js.kv import KeyValue
@@ -99,22 +102,52 @@ class KvLeases:
             await self.kv.delete(lease.session_id, last=lease.revision)
 
 
+@dataclass(frozen=True)
 class NatsOutbox:
-    def __init__(self, nc: NatsClient, js: JetStreamContext) -> None:
-        self.nc = nc
-        self.js = js
+    """Where a turn's output goes: streamed chunks and failures on core NATS (the socket's gateway
+    follows them live), the complete reply on JetStream (durable, de-duplicated by turn id)."""
+
+    chunks: LogicPublisher
+    replies: LogicPublisher
+    failures: LogicPublisher
+
+    @classmethod
+    def declare(cls, registrar: NatsRouter | NatsBroker) -> NatsOutbox:
+        """Declare the publishers (subjects are templates: each publish names the session's subject)."""
+        return cls(
+            chunks=registrar.publisher(
+                subjects.out("{session_id}", "chunk"),
+                schema=ReplyChunk,
+                title="agent: reply chunk",
+                description="The interviewer's reply as it is generated, in order (`index`).",
+            ),
+            replies=registrar.publisher(
+                subjects.out("{session_id}", "reply"),
+                stream=JStream(subjects.REPLIES_STREAM, declare=False),
+                schema=AssistantReply,
+                title="agent: complete reply",
+                description="Published once per turn, after the reply is stored (Nats-Msg-Id `reply-{turn_id}`).",
+            ),
+            failures=registrar.publisher(
+                subjects.out("{session_id}", "error"),
+                schema=TurnFailed,
+                title="agent: turn failed",
+                description="A turn could not be answered (`code`: session_not_found, reply_failed, "
+                "turn_expired, session_ended, unknown_interview_type).",
+            ),
+        )
 
     async def chunk(self, session_id: str, turn_id: str, index: int, text: str) -> None:
         event = ReplyChunk(session_id=session_id, turn_id=turn_id, index=index, text=text)
-        await self.nc.publish(subjects.out(session_id, "chunk"), event.to_bytes())
+        await self.chunks.publish(event, subject=subjects.out(session_id, "chunk"))
 
     async def reply(self, reply: AssistantReply) -> None:
         # The Msg-Id makes a re-published reply (after a redelivery) a no-op inside the duplicate window.
-        await self.js.publish(
-            subjects.out(reply.session_id, "reply"),
-            reply.to_bytes(),
+        await self.replies.publish(
+            reply,
+            subject=subjects.out(reply.session_id, "reply"),
             headers={"Nats-Msg-Id": f"reply-{reply.turn_id}"},
         )
 
     async def failed(self, failure: TurnFailed) -> None:
-        await self.nc.publish(subjects.out(failure.session_id, "error"), failure.to_bytes())
+        await self.failures.publish(failure, subject=subjects.out(failure.session_id, "error"))

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import TypeVar
 
-from faststream.nats import NatsBroker, NatsRouter
+from faststream.nats import JStream, NatsBroker, NatsRouter
 from faststream.nats.publisher.usecase import LogicPublisher
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
@@ -43,7 +43,7 @@ def declare_publishers(registrar: NatsBroker | NatsRouter) -> Publishers:
     return Publishers(
         turns=registrar.publisher(
             subjects.turn("{session_id}"),
-            stream=subjects.TURNS_STREAM,
+            stream=JStream(subjects.TURNS_STREAM, declare=False),
             schema=UserTurn,
             title="gateway: candidate turn",
             description="A typed or spoken answer, or `start` when a socket opens a new session. "
@@ -57,7 +57,7 @@ def declare_publishers(registrar: NatsBroker | NatsRouter) -> Publishers:
         ),
         lifecycle=registrar.publisher(
             subjects.lifecycle("{session_id}", "{event}"),
-            stream=subjects.LIFECYCLE_STREAM,
+            stream=JStream(subjects.LIFECYCLE_STREAM, declare=False),
             schema=SessionCreated | SessionEnded,
             title="gateway: session lifecycle",
             description="`created` and `ended` (Nats-Msg-Id `{event}-{session_id}`: published once).",
