@@ -8,7 +8,7 @@ AGENT_REPLICAS ?= 1
 TOOLS_REPLICAS ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast lint bench clean
+.PHONY: install run test test-fast lint bench docs clean
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-llm.txt deploy/install.sh
 	bash deploy/install.sh
@@ -30,6 +30,10 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy shared services deploy bench
+
+# The AsyncAPI (NATS) and OpenAPI (REST, WebSocket) documents, generated from the code into docs/.
+docs: install
+	$(PY) -m deploy.api_docs docs
 
 bench: install
 	$(PY) bench/text_turns.py overhead

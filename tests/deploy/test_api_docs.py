@@ -1,0 +1,59 @@
+"""The AsyncAPI and OpenAPI documents are generated from the code and describe every message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deploy.api_docs import asyncapi_document, openapi_document
+from shared import subjects
+
+
+def resolve(document: dict[str, Any], ref: str) -> dict[str, Any]:
+    node: Any = document
+    for part in ref.removeprefix("#/").split("/"):
+        node = node[part.replace("%20", " ")]
+    assert isinstance(node, dict)
+    return node
+
+
+def test_asyncapi_names_every_subject_with_a_payload_schema() -> None:
+    document = asyncapi_document()
+    addresses = {channel["address"] for channel in document["channels"].values()}
+    sid = "{session_id}"
+    assert {
+        subjects.turn(sid),
+        subjects.control(sid),
+        subjects.lifecycle(sid, "{event}"),
+        subjects.out(sid, "chunk"),
+        subjects.out(sid, "reply"),
+        subjects.out(sid, "error"),
+        subjects.TURNS_SUBJECTS[0],
+        subjects.CONTROL_ALL,
+        subjects.TOOLS_CODE_EXECUTE,
+        subjects.TOOLS_CV_ANALYZE,
+        subjects.TOOLS_PROBLEMS_LIST,
+        subjects.TOOLS_PROBLEMS_GET,
+    } <= addresses
+    for channel in document["channels"].values():
+        for message in channel["messages"].values():
+            payload = resolve(document, message["$ref"])["payload"]
+            assert payload, f"{channel['address']} has no payload schema"
+
+
+def test_request_reply_operations_document_their_answers() -> None:
+    document = asyncapi_document()
+    replies = [op for op in document["operations"].values() if "reply" in op]
+    assert len(replies) == 4
+    for operation in replies:
+        message = resolve(document, operation["reply"]["messages"][0]["$ref"])
+        reply = resolve(document, message["payload"]["$ref"])
+        assert {"ok", "result", "error"} <= set(reply["properties"])
+
+
+def test_openapi_gives_every_route_a_response_schema() -> None:
+    document = openapi_document()
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            ok = next(code for code in operation["responses"] if code.startswith("2"))
+            content = operation["responses"][ok].get("content", {})
+            assert any(media.get("schema") for media in content.values()), f"{method.upper()} {path}"
