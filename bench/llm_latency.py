@@ -30,11 +30,13 @@ from typing import get_args
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from services.agent.llm.base import ChatMessage
-from services.agent.llm.llamacpp import DEFAULT_SESSION_CACHE_BYTES, LlamaCppProvider
+from services.agent.bootstrap import llm_options
+from services.agent.domain.messages import ChatMessage
+from services.agent.llm.llamacpp import LlamaCppProvider
+from services.agent.llm.options import DEFAULT_SESSION_CACHE_BYTES, LlamaCppOptions, PackagedModelKey
 from shared.config import Settings
 
-MODELS: tuple[str, ...] = get_args(Settings.model_fields["llm_model"].annotation)
+MODELS: tuple[PackagedModelKey, ...] = get_args(PackagedModelKey)
 STOP = ("Candidate:", "[Interviewer", "<|im_end|>")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s")
 
@@ -175,6 +177,17 @@ async def timed_turn(provider: LlamaCppProvider, messages: list[ChatMessage], ma
     return TurnTiming(first_token or total, first_sentence or total, total, pieces, text.strip())
 
 
+def llama_options(
+    model: PackagedModelKey, threads: int, session_cache_bytes: int = DEFAULT_SESSION_CACHE_BYTES
+) -> LlamaCppOptions:
+    """The agent's llama.cpp options from PREPAI_* (as it would run), with this run's choices."""
+    options = llm_options(Settings(llm_provider="llamacpp", llm_model=model, llm_threads=threads))
+    assert isinstance(options, LlamaCppOptions)
+    return LlamaCppOptions.model_validate(
+        {**options.model_dump(), "session_cache_bytes": session_cache_bytes}
+    )
+
+
 def summary(label: str, values: list[float], unit: str = "s") -> str:
     return (
         f"  {label:<22} median {statistics.median(values):6.2f} {unit}"
@@ -192,9 +205,8 @@ def in_role(reply: str) -> bool:
     )
 
 
-async def conversation_runs(model: str, runs: int, max_tokens: int, threads: int) -> None:
-    settings = Settings(llm_model=model, llm_threads=threads)  # type: ignore[arg-type]
-    provider = LlamaCppProvider(settings)
+async def conversation_runs(model: PackagedModelKey, runs: int, max_tokens: int, threads: int) -> None:
+    provider = LlamaCppProvider(llama_options(model, threads))
     started = time.perf_counter()
     await provider.warm_up([])  # loads the model only
     print(f"\n=== {model}: model load {time.perf_counter() - started:.2f} s")
@@ -235,11 +247,10 @@ async def conversation_runs(model: str, runs: int, max_tokens: int, threads: int
 
 
 async def interleaved_sessions(
-    model: str, turns: int, max_tokens: int, threads: int, cache_bytes: int
+    model: PackagedModelKey, turns: int, max_tokens: int, threads: int, cache_bytes: int
 ) -> None:
     """Two sessions of different interview types taking turns on one model."""
-    settings = Settings(llm_model=model, llm_threads=threads)  # type: ignore[arg-type]
-    provider = LlamaCppProvider(settings, session_cache_bytes=cache_bytes)
+    provider = LlamaCppProvider(llama_options(model, threads, cache_bytes))
     await provider.warm_up([SYSTEM_A, SYSTEM_B])
     sessions = {
         "A": [ChatMessage("system", SYSTEM_A), *HISTORY],

@@ -13,8 +13,9 @@ import re
 from collections.abc import AsyncIterator, Sequence
 from typing import Protocol
 
+from services.agent.domain.messages import ChatMessage
 from services.agent.domain.planner import ReplyPlan
-from services.agent.llm.base import ChatMessage, LLMProvider
+from services.agent.llm.base import LLMProvider
 
 
 class Responder(Protocol):

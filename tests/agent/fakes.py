@@ -6,7 +6,8 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
-from services.agent.llm.base import ChatMessage, LLMError
+from services.agent.domain.messages import ChatMessage
+from services.agent.llm.base import LLMError
 from services.agent.turns import Lease, PendingTurn
 from shared.events import AssistantReply, TurnFailed, UserTurn
 

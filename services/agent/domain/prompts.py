@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from services.agent.domain.messages import ChatMessage
 from services.agent.domain.planner import CandidateContext, ReplyPlan
-from services.agent.llm.base import ChatMessage
 from shared.interview_types import InterviewType
 from shared.sessions import TranscriptEntry
 

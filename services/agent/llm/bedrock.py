@@ -26,9 +26,10 @@ from botocore.exceptions import (
     ConnectionError as BotoConnectionError,
 )
 
-from services.agent.llm.base import ChatMessage, LLMError
+from services.agent.domain.messages import ChatMessage
+from services.agent.llm.base import LLMError
+from services.agent.llm.options import BedrockOptions
 from services.agent.llm.thread_stream import StreamSink, stream_from_thread
-from shared.config import Settings
 
 # Error codes of the Converse API that a later attempt can get past.
 _RETRYABLE_CODES = frozenset(
@@ -49,27 +50,30 @@ _RETRYABLE_CODES = frozenset(
 # so a conversation that opens with the assistant gets this neutral cue in front of it.
 OPENING_USER_CUE = "(The call has started.)"
 _MAX_STOP_SEQUENCES = 4
+_CONNECT_TIMEOUT_S = 10.0
 _CONCURRENT_STREAMS = 8
 
 
 class BedrockProvider:
     name = "bedrock"
 
-    def __init__(self, settings: Settings, *, client: Any | None = None) -> None:
-        self._model_id = settings.bedrock_model_id
-        self._timeout_s = settings.llm_timeout_s
+    def __init__(self, options: BedrockOptions, *, client: Any | None = None) -> None:
+        self._model_id = options.model_id
+        self._timeout_s = options.timeout_s
+        # botocore's own retries (standard mode) cover throttling and 5xx before the first byte.
         self._client = client or boto3.client(
             "bedrock-runtime",
-            region_name=settings.bedrock_region,
+            region_name=options.region,
             config=Config(
-                connect_timeout=min(10.0, settings.llm_timeout_s),
-                read_timeout=settings.llm_timeout_s,
+                connect_timeout=min(_CONNECT_TIMEOUT_S, options.timeout_s),
+                read_timeout=options.timeout_s,
                 retries={"mode": "standard", "max_attempts": 3},
             ),
         )
         self._workers = ThreadPoolExecutor(max_workers=_CONCURRENT_STREAMS, thread_name_prefix="bedrock")
         self._active: set[StreamSink] = set()  # guarded by _active_lock: worker threads add and remove
         self._active_lock = threading.Lock()
+        self._closed = False
 
     async def warm_up(self, system_prompts: Sequence[str]) -> None:
         return None  # nothing to precompute on our side
@@ -82,6 +86,8 @@ class BedrockProvider:
         temperature: float,
         stop: Sequence[str] = (),
     ) -> AsyncIterator[str]:
+        if self._closed:
+            raise LLMError(f"the Bedrock provider for {self._model_id} is closed")
         request = converse_request(self._model_id, messages, max_tokens, temperature, stop)
         pieces = stream_from_thread(
             self._workers,
@@ -96,6 +102,9 @@ class BedrockProvider:
             await pieces.aclose()
 
     async def aclose(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         with self._active_lock:
             active = list(self._active)
         for sink in active:

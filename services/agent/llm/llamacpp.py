@@ -28,14 +28,13 @@ from typing import Any, Protocol, cast
 from llama_cpp import Llama, LlamaState
 from llama_cpp.llama_cache import LlamaRAMCache
 
-from services.agent.llm.base import ChatMessage, LLMError
+from services.agent.domain.messages import ChatMessage
+from services.agent.llm.base import LLMError
 from services.agent.llm.model_files import default_model_path
+from services.agent.llm.options import LlamaCppOptions
 from services.agent.llm.thread_stream import StreamSink, stream_from_thread
-from shared.config import Settings
 
 log = logging.getLogger(__name__)
-
-DEFAULT_SESSION_CACHE_BYTES = 1 << 30
 
 StreamChunk = Mapping[str, Any]
 
@@ -59,13 +58,13 @@ class LlamaCppProvider:
 
     def __init__(
         self,
-        settings: Settings,
+        options: LlamaCppOptions,
         *,
         model_loader: Callable[[], ChatModel] | None = None,
-        session_cache_bytes: int = DEFAULT_SESSION_CACHE_BYTES,
     ) -> None:
-        self._settings = settings
-        self._load_model = model_loader or (lambda: load_llama(settings, session_cache_bytes))
+        """`model_loader` replaces `load_llama(options)` (a seam for unit tests)."""
+        self._options = options
+        self._load_model = model_loader or (lambda: load_llama(options))
         self._model: ChatModel | None = None
         # One worker thread = the serialization of all calls into the llama context.
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llamacpp")
@@ -92,7 +91,7 @@ class LlamaCppProvider:
         pieces = stream_from_thread(
             self._worker,
             functools.partial(self._generate_in_worker, request),
-            idle_timeout_s=self._settings.llm_timeout_s,
+            idle_timeout_s=self._options.timeout_s,
             source="llama.cpp",
         )
         try:
@@ -233,23 +232,23 @@ class SessionStateCache(LlamaRAMCache):
         super().__setitem__(tokens, value)
 
 
-def load_llama(settings: Settings, session_cache_bytes: int = DEFAULT_SESSION_CACHE_BYTES) -> ChatModel:
+def load_llama(options: LlamaCppOptions) -> ChatModel:
     """Load the configured GGUF model with the session KV cache attached (none when the budget is 0)."""
-    path = default_model_path(settings)
+    path = default_model_path(options.model, options.model_path, options.model_cache_dir)
     started = time.perf_counter()
     try:
         llama = CompactStateLlama(
             model_path=str(path),
-            n_ctx=settings.llm_context_tokens,
-            n_threads=settings.llm_threads,
-            n_threads_batch=settings.llm_threads,
+            n_ctx=options.context_tokens,
+            n_threads=options.threads,
+            n_threads_batch=options.threads,
             verbose=False,
         )
     except (ValueError, RuntimeError, OSError) as exc:
         raise LLMError(
             f"could not load the GGUF model {path}: {exc} (is the file complete and a GGUF?)"
         ) from exc
-    if session_cache_bytes > 0:
-        llama.set_cache(SessionStateCache(session_cache_bytes))
+    if options.session_cache_bytes > 0:
+        llama.set_cache(SessionStateCache(options.session_cache_bytes))
     log.info("loaded %s in %.1f s", path.name, time.perf_counter() - started)
     return cast(ChatModel, llama)

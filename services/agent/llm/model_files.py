@@ -21,14 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.agent.llm.base import LLMError
-from shared.config import Settings
 
 _COPY_CHUNK_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class PackagedModel:
-    key: str  # the value of Settings.llm_model that selects it
+    key: str  # the value of LlamaCppOptions.model (PREPAI_LLM_MODEL) that selects it
     file_name: str
     part_modules: tuple[str, ...]  # import names, in join order
     pip_requirements: tuple[str, ...]
@@ -83,14 +82,19 @@ QWEN_CODER_15B = _numbered_parts_model(
 PACKAGED_MODELS: dict[str, PackagedModel] = {m.key: m for m in (QWEN_CODER_05B, QWEN_CODER_15B)}
 
 
-def default_model_path(settings: Settings) -> Path:
-    """The GGUF file to load: `llm_model_path` if set, else the packaged model joined into the cache."""
-    if settings.llm_model_path is not None:
-        path = Path(settings.llm_model_path)
-        if not path.is_file():
-            raise LLMError(f"PREPAI_LLM_MODEL_PATH points to {path}, which is not a file")
-        return path
-    return packaged_model_path(PACKAGED_MODELS[settings.llm_model], settings.model_cache_dir)
+def default_model_path(model_key: str, model_path: Path | None, cache_dir: Path) -> Path:
+    """The GGUF file to load: `model_path` if given, else packaged model `model_key` joined into `cache_dir`."""
+    if model_path is not None:
+        if not model_path.is_file():
+            raise LLMError(f"the model path {model_path} is not a file")
+        return model_path
+    try:
+        model = PACKAGED_MODELS[model_key]
+    except KeyError:
+        raise LLMError(
+            f"no packaged model is called {model_key!r} ({', '.join(sorted(PACKAGED_MODELS))})"
+        ) from None
+    return packaged_model_path(model, cache_dir)
 
 
 def packaged_model_path(model: PackagedModel, cache_dir: Path) -> Path:

@@ -12,8 +12,9 @@ from typing import Any
 
 import httpx
 
-from services.agent.llm.base import ChatMessage, LLMError
-from shared.config import Settings
+from services.agent.domain.messages import ChatMessage
+from services.agent.llm.base import LLMError
+from services.agent.llm.options import OpenAIOptions
 
 # Statuses worth a retry: timeout, conflict, rate limit and the server-side failures.
 _RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
@@ -24,15 +25,16 @@ _ERROR_BODY_CHARS = 300
 class OpenAICompatProvider:
     name = "openai"
 
-    def __init__(self, settings: Settings, *, client: httpx.AsyncClient | None = None) -> None:
-        self._model = settings.openai_model
-        self._url = settings.openai_base_url.rstrip("/") + "/chat/completions"
-        timeout = settings.llm_timeout_s
+    def __init__(self, options: OpenAIOptions, *, client: httpx.AsyncClient | None = None) -> None:
+        self._model = options.model
+        self._url = options.base_url.rstrip("/") + "/chat/completions"
+        timeout = options.timeout_s
         # `read` bounds the wait for each piece of the stream, not the whole reply.
         self._client = client or httpx.AsyncClient(
             timeout=httpx.Timeout(timeout, connect=min(_CONNECT_TIMEOUT_S, timeout)),
-            headers={"Authorization": f"Bearer {settings.openai_api_key}"},
+            headers={"Authorization": f"Bearer {options.api_key.get_secret_value()}"},
         )
+        self._closed = False
 
     async def warm_up(self, system_prompts: Sequence[str]) -> None:
         return None  # the server keeps its own caches; nothing to precompute from here
@@ -45,6 +47,8 @@ class OpenAICompatProvider:
         temperature: float,
         stop: Sequence[str] = (),
     ) -> AsyncIterator[str]:
+        if self._closed:
+            raise LLMError("the OpenAI-compatible provider is closed")
         body: dict[str, Any] = {
             "model": self._model,
             "messages": [{"role": m.role, "content": m.content} for m in messages],
@@ -69,6 +73,7 @@ class OpenAICompatProvider:
             ) from exc
 
     async def aclose(self) -> None:
+        self._closed = True
         await self._client.aclose()
 
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from services.agent.llm.base import ChatMessage
+from services.agent.domain.messages import ChatMessage
 from services.agent.llm.llamacpp import LlamaCppProvider
-from shared.config import Settings
+from services.agent.llm.options import LlamaCppOptions
 
 pytestmark = [pytest.mark.model, pytest.mark.timeout(240)]
 
@@ -36,7 +36,7 @@ async def reply(
 
 
 async def test_the_default_model_replies_in_role_as_the_interviewer():
-    provider = LlamaCppProvider(Settings())
+    provider = LlamaCppProvider(LlamaCppOptions())
     try:
         await provider.warm_up([SYSTEM])
         text = await reply(provider, [ChatMessage("system", SYSTEM), ChatMessage("user", ANSWER)], 60, 0.0)
@@ -61,8 +61,8 @@ async def test_restoring_a_cached_session_continues_exactly_as_an_uninterrupted_
         ChatMessage("user", ANSWER),
     ]
     session_b = [ChatMessage("system", SYSTEM), ChatMessage("user", ANSWER)]
-    interleaved = LlamaCppProvider(Settings())
-    uninterrupted = LlamaCppProvider(Settings(), session_cache_bytes=0)
+    interleaved = LlamaCppProvider(LlamaCppOptions())
+    uninterrupted = LlamaCppProvider(LlamaCppOptions(session_cache_bytes=0))
     try:
         first_b = await reply(interleaved, session_b, 24, 0.0)
         assert await reply(uninterrupted, session_b, 24, 0.0) == first_b

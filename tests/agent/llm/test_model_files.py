@@ -19,7 +19,6 @@ from services.agent.llm.model_files import (
     default_model_path,
     packaged_model_path,
 )
-from shared.config import Settings
 
 CHUNKS = [b"GGUF" + b"a" * 1000, b"b" * 1500, b"c" * 7]
 
@@ -134,12 +133,27 @@ def test_racing_joiners_all_get_the_complete_file(part_packages: PackagedModel, 
 def test_an_explicit_model_path_is_used_as_is(tmp_path: Path):
     gguf = tmp_path / "mine.gguf"
     gguf.write_bytes(b"GGUF")
-    assert default_model_path(Settings(llm_model_path=gguf, data_dir=tmp_path / "data")) == gguf
+    assert default_model_path("qwen2.5-coder-0.5b", gguf, tmp_path / "models") == gguf
+    assert not (tmp_path / "models").exists()
 
 
 def test_an_explicit_model_path_that_does_not_exist_is_an_error(tmp_path: Path):
     with pytest.raises(LLMError, match="not a file"):
-        default_model_path(Settings(llm_model_path=tmp_path / "absent.gguf"))
+        default_model_path("qwen2.5-coder-0.5b", tmp_path / "absent.gguf", tmp_path / "models")
+
+
+def test_without_a_path_the_packaged_model_is_joined_into_the_cache_folder(
+    part_packages: PackagedModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setitem(PACKAGED_MODELS, part_packages.key, part_packages)
+    cache = tmp_path / "models"
+    assert default_model_path(part_packages.key, None, cache) == cache / "fake.gguf"
+    assert (cache / "fake.gguf").read_bytes() == b"".join(CHUNKS)
+
+
+def test_an_unknown_packaged_model_is_an_error(tmp_path: Path):
+    with pytest.raises(LLMError, match=r"no packaged model is called 'qwen-9000'.*qwen2\.5-coder-0\.5b"):
+        default_model_path("qwen-9000", None, tmp_path / "models")
 
 
 @pytest.mark.parametrize("key", sorted(PACKAGED_MODELS))
