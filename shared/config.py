@@ -6,11 +6,10 @@ tests and a Kubernetes deployment configure services the same way.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -24,9 +23,9 @@ class Settings(BaseSettings):
 
     # Gateway
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: int = Field(default=8000, ge=1, le=65535)
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
-    max_text_turn_chars: int = 4000
+    max_text_turn_chars: int = Field(default=4000, gt=0)
 
     # Storage: the local folder is the embedded default; S3 when a bucket is named.
     data_dir: Path = REPO_ROOT / "data"
@@ -41,13 +40,13 @@ class Settings(BaseSettings):
     llm_model_path: Path | None = None  # a GGUF file; default: the packaged Qwen2.5 model, joined once
     # The packaged GGUF used when llm_model_path is unset (see services/agent/llm/model_files.py).
     llm_model: Literal["qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b"] = "qwen2.5-coder-0.5b"
-    llm_threads: int = 2
-    llm_context_tokens: int = 4096
-    llm_max_reply_tokens: int = 160
-    llm_temperature: float = 0.6
-    llm_timeout_s: float = 90.0
+    llm_threads: int = Field(default=2, gt=0)
+    llm_context_tokens: int = Field(default=4096, ge=512)
+    llm_max_reply_tokens: int = Field(default=160, gt=0)
+    llm_temperature: float = Field(default=0.6, ge=0.0, le=2.0)
+    llm_timeout_s: float = Field(default=90.0, gt=0)
     openai_base_url: str = "http://127.0.0.1:11434/v1"
-    openai_api_key: str = "not-needed"
+    openai_api_key: SecretStr = SecretStr("not-needed")
     openai_model: str = "qwen2.5:1.5b-instruct"
     bedrock_model_id: str = "anthropic.claude-3-5-haiku-20241022-v1:0"
     bedrock_region: str = "us-east-1"
@@ -55,18 +54,24 @@ class Settings(BaseSettings):
     scripted_word_delay_s: float = Field(default=0.0, ge=0.0, le=5.0)
 
     # Turn processing. agent_concurrency 0 = automatic: 1 for a local model, 16 otherwise.
-    agent_concurrency: int = 0
-    turn_ack_wait_s: float = 10.0  # also the failover time when a replica dies mid-turn
-    turn_max_deliver: int = 200
-    turn_lease_s: float = 30.0
-    turn_stuck_after_s: float = 180.0
+    agent_concurrency: int = Field(default=0, ge=0)
+    turn_ack_wait_s: float = Field(default=10.0, gt=0)  # also the failover time when a replica dies mid-turn
+    turn_max_deliver: int = Field(default=200, ge=2)
+    turn_lease_s: float = Field(default=30.0, gt=0)
+    turn_stuck_after_s: float = Field(default=180.0, gt=0)
 
     # Tools service: concurrent code runs / CV parses per replica; AWS Textract for scanned CVs.
-    tools_concurrency: int = 2
+    tools_concurrency: int = Field(default=2, ge=1)
     cv_textract: bool = False
 
     # Logging
-    log_level: str = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "debug", "info", "warning", "error"] = "INFO"
+
+    @model_validator(mode="after")
+    def _s3_needs_a_bucket(self) -> Settings:
+        if self.storage_backend == "s3" and not self.s3_bucket:
+            raise ValueError("PREPAI_STORAGE_BACKEND=s3 needs PREPAI_S3_BUCKET (the bucket to use)")
+        return self
 
     @property
     def objects_dir(self) -> Path:
@@ -77,6 +82,5 @@ class Settings(BaseSettings):
         return self.data_dir / "models"
 
 
-@lru_cache
-def get_settings() -> Settings:
+def get_settings() -> Settings:  # TODO(lead): remove once gateway and run_local read Settings in bootstrap
     return Settings()

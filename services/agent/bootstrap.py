@@ -10,7 +10,6 @@ import asyncio
 import logging
 
 from faststream import FastStream
-from pydantic import SecretStr
 
 from services.agent.handlers import build_router, reject_unreadable
 from services.agent.interviewer import Interviewer
@@ -55,7 +54,7 @@ def llm_options(settings: Settings) -> LLMOptions:
     if settings.llm_provider == "openai":
         return OpenAIOptions(
             base_url=settings.openai_base_url,
-            api_key=SecretStr(settings.openai_api_key),
+            api_key=settings.openai_api_key,
             model=settings.openai_model,
             timeout_s=settings.llm_timeout_s,
         )

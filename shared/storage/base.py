@@ -1,7 +1,7 @@
 """The storage port: a flat key/value object store with compare-and-set.
 
 Keys follow the seeds' layout: `sessions/{id}.json`, `cvs/{id}/...`,
-`reports/{id}/...`, `recordings/{id}/...`, `code/{id}/...`.
+`code/{id}/...` and `uploads/{id}/...` (staged CV uploads).
 Every write is atomic (a reader sees the old or the new object, never half),
 and `put(..., if_match=etag)` lets concurrent writers update one object
 without losing each other's changes (see `shared.storage.update_model`).
