@@ -11,6 +11,8 @@ VENV=.venv
 apt_needed=()
 command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx eng \
   || apt_needed+=(tesseract-ocr tesseract-ocr-eng)
+# The code sandbox runs Debian's interpreter (RunnerConfig.python_path), not the venv's Python.
+[ -x /usr/bin/python3.11 ] || apt_needed+=(python3.11)
 command -v javac >/dev/null 2>&1 || apt_needed+=(default-jdk-headless)
 command -v g++ >/dev/null 2>&1 || apt_needed+=(g++)
 command -v node >/dev/null 2>&1 || apt_needed+=(nodejs)

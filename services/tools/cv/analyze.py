@@ -6,15 +6,17 @@ import re
 from datetime import date
 from typing import Any
 
+from services.tools.cv.contact import extract_contact
 from services.tools.cv.dates import total_years
 from services.tools.cv.detect import check_size, detect_file_type
+from services.tools.cv.education import extract_education
 from services.tools.cv.errors import CvError
+from services.tools.cv.experience import extract_experience
 from services.tools.cv.extract_text import extract_text
-from services.tools.cv.fields import extract_contact, extract_education, extract_experience
 from services.tools.cv.limits import DEFAULT_LIMITS, CvLimits
-from shared.cv import CvAnalysis, ExperienceEntry, PrimaryField
 from services.tools.cv.sections import split_lines
 from services.tools.cv.skills import SkillReport, find_skills
+from shared.cv import CvAnalysis, ExperienceEntry, PrimaryField
 
 FIELD_LABELS: dict[PrimaryField, str] = {
     "backend": "backend engineering",

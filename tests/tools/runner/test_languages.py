@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.tools.runner import CodeRunner, RunLimits, RunRequest, TestCase
+from services.tools.runner import CodeRunner, InvalidRunRequest, RunLimits, RunRequest, TestCase
 
 PY_SORT = "def solution(arr):\n    return sorted(arr)\n"
 JS_SORT = "function solution(arr) {\n  return arr.slice().sort((a, b) => a - b);\n}\n"
@@ -268,12 +268,15 @@ async def test_compile_cache_hit_is_measurable(runner: CodeRunner) -> None:
     assert second.verdict == first.verdict == "accepted"
 
 
-async def test_invalid_requests_raise_value_error(runner: CodeRunner) -> None:
-    with pytest.raises(ValueError, match="function-style"):
+async def test_invalid_requests_are_refused_before_running(runner: CodeRunner) -> None:
+    """A request the runner cannot run is an InvalidRunRequest (a 422 for the client, naming the field);
+    a model that cannot even be built is pydantic's ValidationError (also a ValueError)."""
+    with pytest.raises(InvalidRunRequest, match="function-style") as refused:
         await runner.run(
             RunRequest(language="java", code="x", function_name="solve", tests=[TestCase(input="[1]")])
         )
-    with pytest.raises(ValueError, match="need function_name"):
+    assert (refused.value.status, refused.value.fields) == (422, ["functionName"])
+    with pytest.raises(InvalidRunRequest, match="need function_name"):
         await runner.run(RunRequest(language="python", code="x", tests=[TestCase(input="[1]", expected="1")]))
     with pytest.raises(ValueError, match="65536 bytes"):
         RunRequest(language="python", code="x" * 70_000, tests=[TestCase(stdin="")])

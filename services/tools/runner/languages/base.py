@@ -24,6 +24,7 @@ from services.tools.runner.models import RunRequest, TestCase, Verdict
 from services.tools.runner.sandbox import RESULT_FD, Bind, Sandbox, SandboxSpec, TaskDir
 
 HARNESS_DIR = Path(__file__).resolve().parent.parent / "harness"
+PROCESS_HARNESS = "process_harness.py"  # forks a whole program (JS stdin, Java, C++) per test
 START = "{START}"
 TASK_MOUNT = "/task"
 TESTS_MOUNT = "/tests"

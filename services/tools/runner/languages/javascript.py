@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.tools.runner.languages.base import (
+    PROCESS_HARNESS,
     START,
     TASK_MOUNT,
     LanguageContext,
@@ -17,7 +18,6 @@ from services.tools.runner.models import RunRequest
 from services.tools.runner.sandbox import RESULT_FD, TaskDir
 
 FUNCTION_HARNESS = "js_harness.js"
-PROCESS_HARNESS = "process_harness.py"
 # Node prints these when V8 runs out of heap; the test then failed for memory, not a bug.
 OUT_OF_MEMORY_MARKERS = {
     "JavaScript heap out of memory": "memory",
