@@ -21,7 +21,7 @@ from faststream.specification import AsyncAPI
 from pydantic import TypeAdapter
 
 from services.agent.bootstrap import create_app as create_agent
-from services.gateway.app import create_app as create_gateway
+from services.gateway.bootstrap import create_app as create_gateway
 from services.gateway.bus import declare_publishers
 from services.tools import handlers as tools_handlers
 from services.tools.bootstrap import create_app as create_tools

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticSerializationError
 
 from shared.cv import CvAnalysis
 
@@ -107,6 +108,11 @@ class TestCaseIn(BaseModel):
             )
         if self.style == "function" and self.input is None:
             raise ValueError("a function-style test needs `input` (the list of arguments)")
+        try:  # free JSON may still be unsendable: a lone surrogate (a "\ud800" escape), absurd nesting
+            self.model_dump_json()
+        except PydanticSerializationError as err:
+            why = "nests too deeply" if "depth" in str(err) else "holds a \\u escape that is not a character"
+            raise ValueError(f"a test value {why}") from None
         return self
 
 

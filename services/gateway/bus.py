@@ -122,7 +122,9 @@ class Bus:
         except ValidationError as err:  # a tools replica of another version, or a bug: not the client's fault
             log.error("unreadable reply on %s: %s", subject, err)
             raise ToolCallFailed(
-                ToolError(code="internal_error", message="The tools service sent an unreadable reply.", status=502)
+                ToolError(
+                    code="internal_error", message="The tools service sent an unreadable reply.", status=502
+                )
             ) from None
         if not reply.ok or reply.result is None:
             raise ToolCallFailed(

@@ -2,16 +2,15 @@
 
 The socket holds no interview state. It publishes the candidate's turns to
 JetStream and relays what the workers publish for this session, so a client
-may reconnect to any gateway replica and the conversation goes on.
+may reconnect to any gateway replica and the conversation goes on. The
+messages both ways are the models of `protocol.py`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
@@ -19,14 +18,33 @@ from starlette.websockets import WebSocketState
 
 from services.gateway.bus import SessionFeed, event_kind
 from services.gateway.deps import Deps, get_deps
+from services.gateway.protocol import (
+    CLOSE_UNKNOWN_SESSION,
+    WS_PATH,
+    AssistantCompleteEvent,
+    ClientError,
+    ClientMessage,
+    CodeRunMessage,
+    ErrorEvent,
+    InterruptMessage,
+    LlmChunkEvent,
+    PingMessage,
+    PongEvent,
+    ServerEvent,
+    SpeechEndMessage,
+    SpeechStartMessage,
+    TextMessage,
+    TranscriptEvent,
+    TurnMetricsEvent,
+    parse_client_message,
+)
 from shared.events import AssistantReply, Interrupt, ReplyChunk, TurnFailed, UserTurn, new_id
 from shared.sessions import SessionNotFound
 
 log = logging.getLogger(__name__)
 router = APIRouter()
 
-CLOSE_UNKNOWN_SESSION = 4404
-HINT_TYPES = {"speech_start", "speech_end"}
+CLOSE_TRY_AGAIN_LATER = 1013
 
 
 def start_turn_id(session_id: str) -> str:
@@ -34,33 +52,48 @@ def start_turn_id(session_id: str) -> str:
     return f"start-{session_id}"
 
 
-class ClientError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class _SessionGone(Exception):
+    """The session disappeared while the socket was open."""
 
 
-@router.websocket("/ws/interview/{session_id}")
-async def interview_socket(websocket: WebSocket, session_id: str, tts: int = 1) -> None:
+def unknown_session_event(session_id: str) -> ErrorEvent:
+    shown = session_id if len(session_id) <= 80 else session_id[:80] + "..."
+    return ErrorEvent(code="session_not_found", message=f"No interview session with id {shown!r}.")
+
+
+# `?tts=0` (text-only client) is part of the contract; speech output is not built yet, so the
+# handler has nothing to switch off and declares no parameter (FastAPI ignores unknown query keys).
+@router.websocket(WS_PATH)
+async def interview_socket(websocket: WebSocket, session_id: str) -> None:
     deps = get_deps(websocket)
     await websocket.accept()
     try:
         session = await deps.sessions.get(session_id)
     except SessionNotFound:
-        await _send(
-            websocket, error_event("session_not_found", f"No interview session with id {session_id!r}.")
-        )
-        await websocket.close(code=CLOSE_UNKNOWN_SESSION)
+        await _close_unknown(websocket, session_id)
         return
     feed = await deps.bus.follow(session_id)
     relay = asyncio.create_task(_relay(websocket, feed))
     try:
         if not session.transcript and start_turn_id(session_id) not in session.handled_turn_ids:
-            await deps.bus.publish_turn(
-                UserTurn(session_id=session_id, turn_id=start_turn_id(session_id), kind="start")
-            )
+            try:
+                await deps.bus.publish_turn(
+                    UserTurn(session_id=session_id, turn_id=start_turn_id(session_id), kind="start")
+                )
+            except Exception as err:  # broker down: say so and let the client reconnect
+                log.error("could not start session %s: %s", session_id, err)
+                await _send(
+                    websocket,
+                    ErrorEvent(
+                        code="turn_not_accepted",
+                        message="The interview service is unavailable; reconnect in a moment.",
+                    ),
+                )
+                await _close(websocket, CLOSE_TRY_AGAIN_LATER)
+                return
         await _receive_loop(websocket, deps, session_id)
+    except _SessionGone:
+        await _close_unknown(websocket, session_id)
     except WebSocketDisconnect:
         pass
     finally:
@@ -70,7 +103,13 @@ async def interview_socket(websocket: WebSocket, session_id: str, tts: int = 1) 
         await feed.close()
 
 
+async def _close_unknown(websocket: WebSocket, session_id: str) -> None:
+    await _send(websocket, unknown_session_event(session_id))
+    await _close(websocket, CLOSE_UNKNOWN_SESSION)
+
+
 async def _receive_loop(websocket: WebSocket, deps: Deps, session_id: str) -> None:
+    limit = deps.settings.max_text_turn_chars
     while True:
         message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
@@ -82,42 +121,44 @@ async def _receive_loop(websocket: WebSocket, deps: Deps, session_id: str) -> No
                     "Speech input is not enabled on this server; send typed answers as "
                     '{"type": "text", "text": "..."}.',
                 )
-            await _handle_text_frame(websocket, deps, session_id, message.get("text") or "")
+            parsed = parse_client_message(message.get("text") or "", max_text_chars=limit)
+            await _handle(websocket, deps, session_id, parsed)
         except ClientError as err:
-            await _send(websocket, error_event(err.code, err.message))
+            await _send(websocket, ErrorEvent(code=err.code, message=err.message))
 
 
-async def _handle_text_frame(websocket: WebSocket, deps: Deps, session_id: str, raw: str) -> None:
+async def _handle(
+    websocket: WebSocket,
+    deps: Deps,
+    session_id: str,
+    message: ClientMessage,
+) -> None:
+    match message:
+        case TextMessage():
+            await _text_turn(websocket, deps, session_id, message.text)
+        case InterruptMessage():
+            try:
+                await deps.bus.publish_interrupt(Interrupt(session_id=session_id, turn_id=message.turn_id))
+            except Exception as err:  # broker down: the reply goes on; tell the client
+                log.error("could not publish interrupt for %s: %s", session_id, err)
+                raise ClientError(
+                    "interrupt_not_accepted", "The interview service is unavailable; please resend."
+                ) from None
+        case PingMessage():
+            await _send(websocket, PongEvent())
+        case SpeechStartMessage() | SpeechEndMessage():
+            return  # VAD hints matter only to the speech pipeline, which is not built yet
+        case CodeRunMessage():
+            # Validated and accepted, but there is nothing to forward yet: no worker consumes code-run
+            # notices, and the interviewer learns of each run from `POST /api/code/execute` itself.
+            return
+
+
+async def _text_turn(websocket: WebSocket, deps: Deps, session_id: str, text: str) -> None:
     try:
-        data: Any = json.loads(raw)
-    except json.JSONDecodeError as err:
-        raise ClientError("invalid_json", f"The message is not valid JSON ({err.msg}).") from None
-    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-        raise ClientError("invalid_message", 'A message must be a JSON object with a string "type".')
-    kind = data["type"]
-    if kind == "text":
-        await _text_turn(websocket, deps, session_id, data.get("text"))
-    elif kind == "interrupt":
-        turn_id = data.get("turn_id") if isinstance(data.get("turn_id"), str) else None
-        await deps.bus.publish_interrupt(Interrupt(session_id=session_id, turn_id=turn_id))
-    elif kind == "ping":
-        await _send(websocket, {"type": "pong"})
-    elif kind in HINT_TYPES:
-        return  # VAD hints matter only to the speech pipeline
-    else:
-        raise ClientError("unknown_message_type", f"Unknown message type {kind!r}.")
-
-
-async def _text_turn(websocket: WebSocket, deps: Deps, session_id: str, text: Any) -> None:
-    if not isinstance(text, str) or not text.strip():
-        raise ClientError("empty_text", 'A text turn needs a non-empty "text".')
-    limit = deps.settings.max_text_turn_chars
-    text = text.strip()
-    if len(text) > limit:
-        raise ClientError(
-            "text_too_long", f"A text turn may hold at most {limit} characters (got {len(text)})."
-        )
-    session = await deps.sessions.get(session_id)
+        session = await deps.sessions.get(session_id)
+    except SessionNotFound:
+        raise _SessionGone from None
     if session.status == "ended":
         raise ClientError(
             "session_ended", "This interview has ended; start a new session to continue practising."
@@ -130,10 +171,7 @@ async def _text_turn(websocket: WebSocket, deps: Deps, session_id: str, text: An
         raise ClientError(
             "turn_not_accepted", "The interview service is unavailable; please resend."
         ) from None
-    await _send(
-        websocket,
-        {"type": "transcript", "role": "user", "text": text, "is_final": True, "turn_id": turn.turn_id},
-    )
+    await _send(websocket, TranscriptEvent(text=text, is_final=True, turn_id=turn.turn_id))
 
 
 async def _relay(websocket: WebSocket, feed: SessionFeed) -> None:
@@ -146,38 +184,39 @@ async def _relay(websocket: WebSocket, feed: SessionFeed) -> None:
             log.error("dropping malformed event on %s: %s", msg.subject, err)
         except (WebSocketDisconnect, RuntimeError):
             return
+        except Exception as err:  # the socket broke under us: stop relaying, the handler cleans up
+            log.warning("relay for %s stopped: %s", msg.subject, err)
+            return
 
 
-def client_events(kind: str, payload: bytes) -> list[dict[str, Any]]:
+def client_events(kind: str, payload: bytes) -> list[ServerEvent]:
     """Map one worker event to the messages of the public WebSocket contract."""
     if kind == "chunk":
         chunk = ReplyChunk.model_validate_json(payload)
-        return [{"type": "llm_chunk", "text": chunk.text, "turn_id": chunk.turn_id}]
+        return [LlmChunkEvent(text=chunk.text, turn_id=chunk.turn_id)]
     if kind == "reply":
         reply = AssistantReply.model_validate_json(payload)
-        events: list[dict[str, Any]] = [
-            {
-                "type": "assistant_complete",
-                "role": "assistant",
-                "text": reply.text,
-                "turn_id": reply.turn_id,
-                "phase": reply.phase,
-                "interrupted": reply.interrupted,
-            }
+        events: list[ServerEvent] = [
+            AssistantCompleteEvent(
+                text=reply.text, turn_id=reply.turn_id, phase=reply.phase, interrupted=reply.interrupted
+            )
         ]
         if reply.metrics:
-            events.append({"type": "turn_metrics", "turn_id": reply.turn_id, **reply.metrics})
+            stages = {k: v for k, v in reply.metrics.items() if k not in TurnMetricsEvent.model_fields}
+            events.append(TurnMetricsEvent.model_validate({**stages, "turn_id": reply.turn_id}))
         return events
     if kind == "error":
         failure = TurnFailed.model_validate_json(payload)
-        return [error_event(failure.code, failure.message, turn_id=failure.turn_id)]
+        return [ErrorEvent(code=failure.code, message=failure.message, turn_id=failure.turn_id)]
     return []
 
 
-def error_event(code: str, message: str, **extra: Any) -> dict[str, Any]:
-    return {"type": "error", "code": code, "message": message, **extra}
-
-
-async def _send(websocket: WebSocket, event: dict[str, Any]) -> None:
+async def _send(websocket: WebSocket, event: ServerEvent) -> None:
     if websocket.application_state == WebSocketState.CONNECTED:
-        await websocket.send_json(event)
+        await websocket.send_json(event.model_dump(mode="json"))
+
+
+async def _close(websocket: WebSocket, code: int) -> None:
+    if websocket.application_state == WebSocketState.CONNECTED:
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+            await websocket.close(code=code)

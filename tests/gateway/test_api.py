@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from services.gateway.app import create_app
+from services.gateway.bootstrap import create_app
 from shared.config import Settings
 from shared.interview_types import INTERVIEW_TYPES
 
@@ -128,6 +128,7 @@ def test_openapi_describes_every_endpoint(client: TestClient) -> None:
         "/api/interviews/{session_id}/performance-report",
     } <= paths
     assert "CreateSessionRequest" in spec["components"]["schemas"]
+    assert {"WsClientMessage", "WsServerEvent"} <= set(spec["components"]["schemas"])
     assert client.get("/docs").status_code == 200
 
 
@@ -166,6 +167,17 @@ def test_bad_socket_messages_get_errors_and_the_socket_stays_usable(
         assert ws.receive_json() == {"type": "pong"}
 
 
+def test_code_run_is_accepted_and_validated(client: TestClient) -> None:
+    sid = create(client)["session_id"]
+    with client.websocket_connect(f"/ws/interview/{sid}") as ws:
+        ws.send_json({"type": "code_run", "submission_id": "abc123"})
+        ws.send_json({"type": "code_run"})
+        event = ws.receive_json()  # nothing for the valid one; the invalid one names its field
+        assert event["code"] == "invalid_message" and '"submission_id"' in event["message"]
+        ws.send_json({"type": "ping"})
+        assert ws.receive_json() == {"type": "pong"}
+
+
 def test_audio_frames_get_a_clear_error_until_speech_is_enabled(client: TestClient) -> None:
     sid = create(client)["session_id"]
     with client.websocket_connect(f"/ws/interview/{sid}") as ws:
@@ -188,3 +200,14 @@ def test_turns_into_an_ended_session_are_refused(client: TestClient) -> None:
     with client.websocket_connect(f"/ws/interview/{sid}") as ws:
         ws.send_json({"type": "text", "text": "one more"})
         assert ws.receive_json()["code"] == "session_ended"
+
+
+def test_an_upload_the_tools_never_received_is_not_kept(client: TestClient, tmp_path: Path) -> None:
+    """No tools service runs here: the upload is refused with 503 and its staged copy is removed."""
+    sid = create(client)["session_id"]
+    response = client.post(
+        f"/api/interviews/{sid}/upload-cv", files={"file": ("cv.txt", b"Ada Lovelace\nPython", "text/plain")}
+    )
+    assert response.status_code == 503 and response.json()["error"]["code"] == "tools_unavailable"
+    staged = [p for p in (tmp_path / "objects").rglob("*") if p.is_file() and "uploads" in p.parts]
+    assert staged == []

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
 
 from fastapi import APIRouter, Request, UploadFile
+from pydantic import BaseModel, Field
 
+from services.gateway.bus import ToolCallFailed
 from services.gateway.deps import AppDeps
 from services.gateway.errors import ApiError, errors
 from shared import subjects
+from shared.cv import CvAnalysis
 from shared.tools_api import MAX_CV_BYTES, CvAnalyzeRequest, CvAnalyzeResult
 
 router = APIRouter(tags=["interviews"])
@@ -19,6 +21,25 @@ router = APIRouter(tags=["interviews"])
 CV_TIMEOUT_S = 90.0  # OCR of a many-page scan is the slow case
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _READ_CHUNK = 1 << 20
+
+
+class CvUploadResponse(BaseModel):
+    success: bool
+    analysis: CvAnalysis
+    filename: str = Field(description="the stored file name (sanitised)")
+    message: str
+
+
+class CvAnalysisResponse(BaseModel):
+    success: bool
+    analysis: CvAnalysis
+    filename: str | None
+
+
+def _too_large() -> ApiError:
+    return ApiError(
+        413, "file_too_large", f"The file is larger than the {MAX_CV_BYTES // (1 << 20)} MiB limit."
+    )
 
 
 def safe_filename(name: str | None) -> str:
@@ -32,20 +53,20 @@ async def _read_limited(upload: UploadFile) -> bytes:
     while chunk := await upload.read(_READ_CHUNK):
         data.extend(chunk)
         if len(data) > MAX_CV_BYTES:
-            raise ApiError(
-                413, "file_too_large", f"The file is larger than the {MAX_CV_BYTES // (1 << 20)} MiB limit."
-            )
+            raise _too_large()
     return bytes(data)
 
 
-@router.post("/api/interviews/{session_id}/upload-cv", responses=errors(400, 404, 413, 415, 422, 503, 504))
-async def upload_cv(session_id: str, file: UploadFile, request: Request, deps: AppDeps) -> dict[str, Any]:
+@router.post(
+    "/api/interviews/{session_id}/upload-cv",
+    response_model=CvUploadResponse,
+    responses=errors(400, 404, 413, 415, 422, 502, 503, 504),
+)
+async def upload_cv(session_id: str, file: UploadFile, request: Request, deps: AppDeps) -> CvUploadResponse:
     """Upload a CV (PDF, DOCX or TXT, at most 10 MiB); the interviewer tailors its questions to it."""
-    declared = int(request.headers.get("content-length") or 0)
-    if declared > MAX_CV_BYTES + 64 * 1024:
-        raise ApiError(
-            413, "file_too_large", f"The file is larger than the {MAX_CV_BYTES // (1 << 20)} MiB limit."
-        )
+    declared = request.headers.get("content-length") or "0"
+    if declared.isdigit() and int(declared) > MAX_CV_BYTES + 64 * 1024:
+        raise _too_large()
     await deps.sessions.get(session_id)
     data = await _read_limited(file)
     if not data:
@@ -53,20 +74,24 @@ async def upload_cv(session_id: str, file: UploadFile, request: Request, deps: A
     filename = safe_filename(file.filename)
     staging_key = f"uploads/{session_id}/{uuid.uuid4().hex}"
     await deps.store.put(staging_key, data)
-    result = await deps.bus.call_tool(
-        subjects.TOOLS_CV_ANALYZE,
-        CvAnalyzeRequest(
-            session_id=session_id, staging_key=staging_key, filename=filename, content_type=file.content_type
-        ),
-        CvAnalyzeResult,
-        CV_TIMEOUT_S,
+    analyze = CvAnalyzeRequest(
+        session_id=session_id, staging_key=staging_key, filename=filename, content_type=file.content_type
     )
-    return {"success": True, "analysis": result.analysis, "filename": filename, "message": "CV analysed."}
+    try:
+        result = await deps.bus.call_tool(subjects.TOOLS_CV_ANALYZE, analyze, CvAnalyzeResult, CV_TIMEOUT_S)
+    except ToolCallFailed:
+        # The tools service removes the staged file whatever the outcome; not when it never got it.
+        await deps.store.delete(staging_key)
+        raise
+    return CvUploadResponse(success=True, analysis=result.analysis, filename=filename, message="CV analysed.")
 
 
-@router.get("/api/interviews/{session_id}/cv-analysis", responses=errors(404))
-async def cv_analysis(session_id: str, deps: AppDeps) -> dict[str, Any]:
+@router.get(
+    "/api/interviews/{session_id}/cv-analysis", response_model=CvAnalysisResponse, responses=errors(404)
+)
+async def cv_analysis(session_id: str, deps: AppDeps) -> CvAnalysisResponse:
+    """The analysis of the session's CV; 404 `cv_not_found` before an upload."""
     record = await deps.sessions.get(session_id)
     if record.cv_analysis is None:
         raise ApiError(404, "cv_not_found", "No CV has been uploaded for this session.")
-    return {"success": True, "analysis": record.cv_analysis, "filename": record.cv_filename}
+    return CvAnalysisResponse(success=True, analysis=record.cv_analysis, filename=record.cv_filename)

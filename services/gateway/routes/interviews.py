@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 from services.gateway.deps import AppDeps
 from services.gateway.errors import ApiError, errors
@@ -29,6 +30,42 @@ class EndResponse(BaseModel):
     status: SessionStatus
     ended_at: str | None
     duration_seconds: float | None
+    report_url: str
+
+
+class PerformanceReport(BaseModel):
+    """The evaluator's report as stored (seed names, camelCase). Every key the contract lists is
+    described here; the evaluator may add more, and they are returned as they are."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, serialize_by_alias=True, extra="allow"
+    )
+
+    overall_score: float | None = Field(default=None, description="0-10, one decimal")
+    scores: dict[str, Any] = Field(
+        default_factory=dict,
+        description="technicalKnowledge, problemSolving, communication, codeQuality, culturalFit: each 0-10, "
+        "or null with a reason when the interview gave nothing to judge it on",
+    )
+    strengths: list[Any] = Field(default_factory=list, description="concrete moments")
+    improvements: list[Any] = Field(default_factory=list, description="concrete moments")
+    recommendation: str | None = Field(
+        default=None, description="STRONG_HIRE, HIRE, LEAN_HIRE, LEAN_NO_HIRE or NO_HIRE"
+    )
+    summary: str | None = None
+    evidence: Any = Field(default=None, description="per score: quotes of the candidate with their turn_id")
+    questions: list[Any] = Field(
+        default_factory=list, description="per question asked: the question, the answer's score and feedback"
+    )
+    delivery: Any = Field(
+        default=None, description="spoken answers: words per minute, filler words per minute, long pauses"
+    )
+    judge: Any = Field(default=None, description="which evaluator produced the scores")
+
+
+class PerformanceReportResponse(BaseModel):
+    success: bool
+    report: PerformanceReport
     report_url: str
 
 
@@ -76,8 +113,12 @@ async def end_interview(session_id: str, deps: AppDeps) -> EndResponse:
     )
 
 
-@router.get("/api/interviews/{session_id}/performance-report", responses=errors(404))
-async def performance_report(session_id: str, deps: AppDeps) -> dict[str, Any]:
+@router.get(
+    "/api/interviews/{session_id}/performance-report",
+    response_model=PerformanceReportResponse,
+    responses=errors(404),
+)
+async def performance_report(session_id: str, deps: AppDeps) -> PerformanceReportResponse:
     """The evaluator's report once it exists; until then 404 `report_not_ready`."""
     await deps.sessions.get(session_id)  # 404 session_not_found first
     try:
@@ -86,8 +127,8 @@ async def performance_report(session_id: str, deps: AppDeps) -> dict[str, Any]:
         raise ApiError(
             404, "report_not_ready", "The performance report for this session is not ready."
         ) from None
-    return {
-        "success": True,
-        "report": json.loads(stored.data),
-        "report_url": f"/api/interviews/{session_id}/performance-report",
-    }
+    return PerformanceReportResponse(
+        success=True,
+        report=PerformanceReport.model_validate(json.loads(stored.data)),
+        report_url=f"/api/interviews/{session_id}/performance-report",
+    )

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+import unicodedata
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, field_validator
 
 from services.gateway.deps import AppDeps
 from services.gateway.errors import errors
+from shared.cv import CvAnalysis
 from shared.events import SessionCreated
 from shared.interview_types import INTERVIEW_TYPES, find_interview_type
-from shared.sessions import SessionRecord, SessionStatus, new_session_id
+from shared.sessions import SessionRecord, SessionStatus, TranscriptEntry, new_session_id
 
 router = APIRouter(tags=["sessions"])
 
@@ -19,7 +20,10 @@ _TYPE_CHOICES = ", ".join(t.id for t in INTERVIEW_TYPES)
 
 
 class CreateSessionRequest(BaseModel):
-    interview_type: str = Field(description=f"A type id or display name: {_TYPE_CHOICES}")
+    interview_type: str = Field(
+        description=f"A type id or display name (any case): {_TYPE_CHOICES}",
+        examples=["google_sde", "Google SDE", "behavioral"],
+    )
     candidate_name: str = Field(min_length=1, max_length=120)
     job_description: str | None = Field(default=None, max_length=8000)
 
@@ -29,6 +33,8 @@ class CreateSessionRequest(BaseModel):
         value = " ".join(value.split())
         if not value:
             raise ValueError("must not be blank")
+        if any(unicodedata.category(ch) == "Cc" for ch in value):  # NUL and friends: not part of a name
+            raise ValueError("must not contain control characters")
         return value
 
     @field_validator("interview_type")
@@ -68,9 +74,32 @@ class SessionList(BaseModel):
     sessions: list[SessionSummary]
 
 
-def public_record(record: SessionRecord) -> dict[str, Any]:
-    """The session as clients see it: without the agent's private state and bookkeeping."""
-    return record.model_dump(exclude={"agent_state", "handled_turn_ids"})
+# What `GET /api/sessions/{id}` leaves out of the record: the agent's private state and bookkeeping.
+PRIVATE_FIELDS = frozenset({"agent_state", "handled_turn_ids"})
+
+
+class SessionDetail(BaseModel):
+    """The session record as clients see it (every field of `SessionRecord` but `PRIVATE_FIELDS`)."""
+
+    version: int
+    session_id: str
+    created_at: str
+    updated_at: str
+    interview_type: str
+    interview_type_name: str
+    candidate_name: str
+    job_description: str | None
+    status: SessionStatus
+    started_at: str | None
+    ended_at: str | None
+    duration_seconds: float | None
+    transcript: list[TranscriptEntry]
+    cv_filename: str | None
+    cv_analysis: CvAnalysis | None
+
+
+def public_record(record: SessionRecord) -> SessionDetail:
+    return SessionDetail.model_validate({name: getattr(record, name) for name in SessionDetail.model_fields})
 
 
 async def _create(body: CreateSessionRequest, deps: AppDeps) -> SessionCreatedResponse:
@@ -120,7 +149,7 @@ async def list_sessions(deps: AppDeps) -> SessionList:
     return SessionList(sessions=[SessionSummary(**r.summary()) for r in await deps.sessions.list()])
 
 
-@router.get("/api/sessions/{session_id}", responses=errors(404))
-async def get_session(session_id: str, deps: AppDeps) -> dict[str, Any]:
+@router.get("/api/sessions/{session_id}", response_model=SessionDetail, responses=errors(404))
+async def get_session(session_id: str, deps: AppDeps) -> SessionDetail:
     """The whole session record, transcript included."""
     return public_record(await deps.sessions.get(session_id))

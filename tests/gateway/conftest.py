@@ -1,0 +1,111 @@
+"""One real platform (nats-server, agent, tools, gateway as processes) shared by the gateway's fuzz tests.
+
+The fuzzers are synchronous (schemathesis calls with `requests`, the socket fuzzer with the `websockets`
+sync client), so the platform's supervisor runs its own event loop in a background thread: the
+children's logs are read all the time, and nothing the tests do blocks it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Coroutine, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+
+from deploy.local_platform import LocalPlatform, default_services, free_port
+
+T = TypeVar("T")
+
+# A gateway log line that means a request or a socket ended in an unhandled exception.
+CRASH_MARKERS = ("Traceback (most recent call last)", "Exception in ASGI application")
+
+
+class FuzzPlatform:
+    def __init__(self, data_dir: Path) -> None:
+        self.lines: list[str] = []
+        self.runner = LocalPlatform(
+            data_dir=data_dir,
+            http_port=free_port(),
+            nats_port=free_port(),
+            env={"PREPAI_LLM_PROVIDER": "scripted"},
+            services=default_services(),
+            log=self.lines.append,
+            ready_timeout_s=60,
+        )
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="platform", daemon=True)
+        self.http = httpx.Client(base_url=self.runner.base_url, timeout=30)
+        self.gateway_pid = 0
+
+    @property
+    def base_url(self) -> str:
+        return self.runner.base_url
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.runner.http_port}"
+
+    def _run(self, coro: Coroutine[Any, Any, T], timeout_s: float) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout_s)
+
+    def start(self) -> None:
+        self._thread.start()
+        try:
+            self._run(self.runner.start(), 120)
+        except BaseException:
+            print("\n".join(self.lines[-60:]))
+            self.close()
+            raise
+        (self.gateway_pid,) = self.runner.pids("gateway")
+        self._wait_for_tools(60)
+
+    def _wait_for_tools(self, timeout_s: float) -> None:
+        """/health covers the broker only; the tools service subscribes a moment later."""
+        deadline = time.monotonic() + timeout_s
+        while (status := self.http.get("/api/problems").status_code) == 503 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert status == 200, f"the tools service did not answer within {timeout_s} s ({status})"
+
+    def close(self) -> None:
+        self.http.close()
+        if self._thread.is_alive():
+            try:
+                self._run(self.runner.stop(), 60)
+            finally:
+                self._loop.call_soon_threadsafe(self._loop.stop)
+                self._thread.join(10)
+        self._loop.close()
+
+    def new_session(self, name: str = "Ada Fuzz", interview_type: str = "coding") -> str:
+        response = self.http.post(
+            "/api/sessions", json={"interview_type": interview_type, "candidate_name": name}
+        )
+        assert response.status_code == 201, response.text
+        return str(response.json()["session_id"])
+
+    def gateway_log(self) -> list[str]:
+        return [line for line in list(self.lines) if line.startswith("gateway")]
+
+    def assert_gateway_intact(self) -> None:
+        """Healthy, the very process that started (no crash, no restart), and no unhandled exception logged."""
+        assert self.http.get("/health").status_code == 200
+        assert self.runner.pids("gateway") == [self.gateway_pid], "the gateway process was replaced"
+        assert self.runner.restarts("gateway") == 0
+        log = self.gateway_log()
+        crashes = [i for i, line in enumerate(log) if any(m in line for m in CRASH_MARKERS)]
+        assert not crashes, "\n".join(log[crashes[0] : crashes[0] + 40])
+
+
+@pytest.fixture(scope="session")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzPlatform]:
+    p = FuzzPlatform(tmp_path_factory.mktemp("fuzz-platform"))
+    p.start()
+    try:
+        yield p
+    finally:
+        p.close()
