@@ -23,8 +23,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from deploy.interview_client import InterviewClient
 from deploy.local_platform import LocalPlatform, default_services, free_port
+from tests.interview_client import InterviewClient
 
 ANSWERS = [
     "I'm a backend engineer. For the last five years I've built payment APIs in Python and Go, "

@@ -1,9 +1,13 @@
-"""`make run`: NATS and every service on this machine, serving http://localhost:8000. Ctrl-C stops all."""
+"""`make run`: NATS and every service on this machine, serving http://localhost:8000.
+
+A process that dies is restarted (see deploy/local_platform.py); Ctrl-C stops all.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import signal
 from pathlib import Path
@@ -44,13 +48,19 @@ async def main() -> None:
         stopping = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
         if starting in done:
-            starting.result()
+            try:
+                starting.result()
+            except (RuntimeError, TimeoutError) as err:
+                print(f"\nPrepAI could not start: {err}", flush=True)
+                raise SystemExit(1) from None
             print(
                 f"\nPrepAI is ready: {platform.base_url}  (API docs: {platform.base_url}/docs)\n", flush=True
             )
             await stop.wait()
         else:
-            starting.cancel()
+            starting.cancel()  # start() stops what it started before it gives up
+            with contextlib.suppress(asyncio.CancelledError):
+                await starting
     finally:
         print("Stopping PrepAI ...", flush=True)
         await platform.stop()

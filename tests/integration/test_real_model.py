@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from deploy.interview_client import InterviewClient
 from deploy.local_platform import LocalPlatform, default_services, free_port
 from services.agent.domain.question_bank import load_question_bank
+from tests.interview_client import InterviewClient
 
 pytestmark = [pytest.mark.integration, pytest.mark.model]
 

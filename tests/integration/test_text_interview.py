@@ -16,8 +16,8 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from deploy.interview_client import InterviewClient
 from deploy.local_platform import LocalPlatform, default_services, free_port
+from tests.interview_client import InterviewClient
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="module")]
 
