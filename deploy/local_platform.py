@@ -38,6 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import nats
+
+from shared import subjects
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 COLORS = ["\033[36m", "\033[35m", "\033[33m", "\033[32m", "\033[34m", "\033[31m", "\033[96m", "\033[95m"]
@@ -203,15 +206,40 @@ class LocalPlatform:
         self._ready = True
 
     async def wait_ready(self) -> None:
-        """Until /health answers 200 (the gateway is up and the broker reachable)."""
+        """Until /health answers 200 (the gateway is up and the broker reachable), then until the workers
+        listen: the tools answer a request and an agent waits on the turns consumer (a local model
+        loads first), so "ready" means the first request is served, not answered 503."""
+        names = {spec.name for spec in self.services}
         async with httpx.AsyncClient(timeout=2.0) as client:
 
-            async def healthy() -> bool:
+            async def answers(path: str) -> bool:
                 with contextlib.suppress(httpx.HTTPError):
-                    return (await client.get(f"{self.base_url}/health")).status_code == 200
+                    return (await client.get(f"{self.base_url}{path}")).status_code == 200
                 return False
 
-            await self._until(healthy, self.ready_timeout_s, "the gateway did not become healthy")
+            await self._until(
+                lambda: answers("/health"), self.ready_timeout_s, "the gateway did not become healthy"
+            )
+            if "tools" in names:
+                await self._until(
+                    lambda: answers("/api/problems"), self.ready_timeout_s, "the tools service did not answer"
+                )
+        if "agent" in names:
+            await self._until(self._agent_listening, self.ready_timeout_s, "no agent took turns")
+
+    async def _agent_listening(self) -> bool:
+        """An agent replica has a pull request waiting on the shared turns consumer."""
+        try:
+            nc = await nats.connect(self.resolved_nats_url, connect_timeout=2, max_reconnect_attempts=0)
+        except Exception:
+            return False
+        try:
+            info = await nc.jetstream().consumer_info(subjects.TURNS_STREAM, subjects.AGENT_TURNS_CONSUMER)
+            return (info.num_waiting or 0) > 0
+        except Exception:  # the consumer does not exist until the first agent has started
+            return False
+        finally:
+            await nc.close()
 
     async def _until(self, ready: Callable[[], Awaitable[bool]], timeout_s: float, failure: str) -> None:
         deadline = time.monotonic() + timeout_s

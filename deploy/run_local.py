@@ -13,7 +13,7 @@ import signal
 from pathlib import Path
 
 from deploy.local_platform import LocalPlatform, default_services
-from shared.config import get_settings
+from shared.config import Settings
 
 
 def parse_args() -> argparse.Namespace:
@@ -25,7 +25,7 @@ def parse_args() -> argparse.Namespace:
 
 async def main() -> None:
     args = parse_args()
-    settings = get_settings()
+    settings = Settings()
     # PREPAI_NATS_URL set: use that server and start none.
     external_nats = settings.nats_url if "PREPAI_NATS_URL" in os.environ else None
     nats_port = int(settings.nats_url.rsplit(":", 1)[-1]) if external_nats is None else 4222

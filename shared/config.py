@@ -57,7 +57,8 @@ class Settings(BaseSettings):
     agent_concurrency: int = Field(default=0, ge=0)
     turn_ack_wait_s: float = Field(default=10.0, gt=0)  # also the failover time when a replica dies mid-turn
     turn_max_deliver: int = Field(default=200, ge=2)
-    turn_lease_s: float = Field(default=30.0, gt=0)
+    # A crashed replica's lease blocks its session this long: a few heartbeats (ack_wait / 3), no more.
+    turn_lease_s: float = Field(default=10.0, gt=0)
     turn_stuck_after_s: float = Field(default=180.0, gt=0)
 
     # Tools service: concurrent code runs / CV parses per replica; AWS Textract for scanned CVs.
@@ -66,6 +67,16 @@ class Settings(BaseSettings):
 
     # Logging
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "debug", "info", "warning", "error"] = "INFO"
+
+    @model_validator(mode="after")
+    def _lease_outlives_heartbeats(self) -> Settings:
+        # The lease is renewed every ack_wait / 3 seconds; a lease shorter than two renewals would lapse
+        # under a busy event loop and let a second replica answer the same session.
+        if self.turn_lease_s < 2 * self.turn_ack_wait_s / 3:
+            raise ValueError(
+                "PREPAI_TURN_LEASE_S must be at least two heartbeats (2/3 of PREPAI_TURN_ACK_WAIT_S)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _s3_needs_a_bucket(self) -> Settings:
@@ -80,7 +91,3 @@ class Settings(BaseSettings):
     @property
     def model_cache_dir(self) -> Path:
         return self.data_dir / "models"
-
-
-def get_settings() -> Settings:  # TODO(lead): remove once gateway and run_local read Settings in bootstrap
-    return Settings()

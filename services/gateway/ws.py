@@ -39,7 +39,7 @@ from services.gateway.protocol import (
     parse_client_message,
 )
 from shared.events import AssistantReply, Interrupt, ReplyChunk, TurnFailed, UserTurn, new_id
-from shared.sessions import SessionNotFound
+from shared.sessions import SessionNotFound, is_valid_session_id
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -67,12 +67,18 @@ def unknown_session_event(session_id: str) -> ErrorEvent:
 async def interview_socket(websocket: WebSocket, session_id: str) -> None:
     deps = get_deps(websocket)
     await websocket.accept()
+    if not is_valid_session_id(session_id):  # never a subject token with dots or wildcards
+        await _close_unknown(websocket, session_id)
+        return
+    # Follow first, then read: whatever is committed after the read is published after the subscription,
+    # so a socket that finds the greeting not yet written is sure to receive it.
+    feed = await deps.bus.follow(session_id)
     try:
         session = await deps.sessions.get(session_id)
     except SessionNotFound:
+        await feed.close()
         await _close_unknown(websocket, session_id)
         return
-    feed = await deps.bus.follow(session_id)
     relay = asyncio.create_task(_relay(websocket, feed))
     try:
         if not session.transcript and start_turn_id(session_id) not in session.handled_turn_ids:

@@ -50,10 +50,13 @@ def test_request_reply_operations_document_their_answers() -> None:
         assert {"ok", "result", "error"} <= set(reply["properties"])
 
 
-def test_openapi_gives_every_route_a_response_schema() -> None:
+def test_openapi_gives_every_route_a_response_model_and_documents_the_socket() -> None:
     document = openapi_document()
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
-            ok = next(code for code in operation["responses"] if code.startswith("2"))
-            content = operation["responses"][ok].get("content", {})
-            assert any(media.get("schema") for media in content.values()), f"{method.upper()} {path}"
+            for status, response in operation["responses"].items():
+                schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+                # A named model (not a free-form object), for success and error bodies alike.
+                assert "$ref" in schema, f"{method.upper()} {path} {status}: {schema}"
+    schemas = document["components"]["schemas"]
+    assert {"WsClientMessage", "WsServerEvent", "ErrorResponse"} <= set(schemas)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,8 +19,9 @@ import pytest
 from deploy.local_platform import LocalPlatform, default_services, free_port
 
 T = TypeVar("T")
+SERVICES = ("agent", "tools", "gateway")
 
-# A gateway log line that means a request or a socket ended in an unhandled exception.
+# A log line that means a request, a socket or a message ended in an unhandled exception.
 CRASH_MARKERS = ("Traceback (most recent call last)", "Exception in ASGI application")
 
 
@@ -40,7 +40,7 @@ class FuzzPlatform:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="platform", daemon=True)
         self.http = httpx.Client(base_url=self.runner.base_url, timeout=30)
-        self.gateway_pid = 0
+        self.pids: dict[str, list[int]] = {}
 
     @property
     def base_url(self) -> str:
@@ -61,15 +61,7 @@ class FuzzPlatform:
             print("\n".join(self.lines[-60:]))
             self.close()
             raise
-        (self.gateway_pid,) = self.runner.pids("gateway")
-        self._wait_for_tools(60)
-
-    def _wait_for_tools(self, timeout_s: float) -> None:
-        """/health covers the broker only; the tools service subscribes a moment later."""
-        deadline = time.monotonic() + timeout_s
-        while (status := self.http.get("/api/problems").status_code) == 503 and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert status == 200, f"the tools service did not answer within {timeout_s} s ({status})"
+        self.pids = {name: self.runner.pids(name) for name in SERVICES}
 
     def close(self) -> None:
         self.http.close()
@@ -88,15 +80,14 @@ class FuzzPlatform:
         assert response.status_code == 201, response.text
         return str(response.json()["session_id"])
 
-    def gateway_log(self) -> list[str]:
-        return [line for line in list(self.lines) if line.startswith("gateway")]
-
-    def assert_gateway_intact(self) -> None:
-        """Healthy, the very process that started (no crash, no restart), and no unhandled exception logged."""
+    def assert_platform_intact(self) -> None:
+        """Healthy, every service the very process that started (no crash, no restart), and no unhandled
+        exception in any service's log."""
         assert self.http.get("/health").status_code == 200
-        assert self.runner.pids("gateway") == [self.gateway_pid], "the gateway process was replaced"
-        assert self.runner.restarts("gateway") == 0
-        log = self.gateway_log()
+        for name in SERVICES:
+            assert self.runner.pids(name) == self.pids[name], f"the {name} process was replaced"
+            assert self.runner.restarts(name) == 0
+        log = list(self.lines)
         crashes = [i for i, line in enumerate(log) if any(m in line for m in CRASH_MARKERS)]
         assert not crashes, "\n".join(log[crashes[0] : crashes[0] + 40])
 

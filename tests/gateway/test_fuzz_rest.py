@@ -378,7 +378,7 @@ def test_the_seeded_report_is_returned_whole(platform: FuzzPlatform, seeds: Seed
     assert response.json()["report"] == REPORT
 
 
-def test_the_gateway_survived_the_rest_fuzzing(platform: FuzzPlatform) -> None:
+def test_the_platform_survived_the_rest_fuzzing(platform: FuzzPlatform) -> None:
     for label, counts in sorted(STATUSES.items()):
         print(f"{label:60} {dict(sorted(counts.items()))}")
-    platform.assert_gateway_intact()
+    platform.assert_platform_intact()

@@ -320,4 +320,4 @@ def test_unknown_session_gets_an_error_then_close_4404(platform: FuzzPlatform) -
 
 def test_the_gateway_survived_the_socket_fuzzing(platform: FuzzPlatform, sock: Socket) -> None:
     sock.assert_usable()
-    platform.assert_gateway_intact()
+    platform.assert_platform_intact()
