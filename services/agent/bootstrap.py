@@ -90,7 +90,7 @@ def create_app(
     repo = SessionRepository(store or create_store(settings))
     broker = make_broker(settings, "agent", middlewares=[reject_unreadable()])
     router = build_router(settings, concurrency=turn_concurrency(settings))
-    outbox = NatsOutbox.declare(router)
+    outbox = NatsOutbox.declare(broker, router)
     broker.include_router(router)
     app = FastStream(broker, logger=log)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from faststream.nats import JStream, NatsBroker, NatsRouter
 from faststream.nats.publisher.usecase import LogicPublisher
+from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 from nats.js.errors import BadRequestError, KeyNotFoundError, KeyWrongLastSequenceError, NotFoundError
 from nats.js.kv import KeyValue
@@ -107,14 +108,20 @@ class NatsOutbox:
     """Where a turn's output goes: streamed chunks and failures on core NATS (the socket's gateway
     follows them live), the complete reply on JetStream (durable, de-duplicated by turn id)."""
 
+    broker: NatsBroker
     chunks: LogicPublisher
     replies: LogicPublisher
     failures: LogicPublisher
 
+    @property
+    def connection(self) -> NatsClient:
+        return self.broker.connection
+
     @classmethod
-    def declare(cls, registrar: NatsRouter | NatsBroker) -> NatsOutbox:
+    def declare(cls, broker: NatsBroker, registrar: NatsRouter | NatsBroker) -> NatsOutbox:
         """Declare the publishers (subjects are templates: each publish names the session's subject)."""
         return cls(
+            broker=broker,
             chunks=registrar.publisher(
                 subjects.out("{session_id}", "chunk"),
                 schema=ReplyChunk,
@@ -139,7 +146,10 @@ class NatsOutbox:
 
     async def chunk(self, session_id: str, turn_id: str, index: int, text: str) -> None:
         event = ReplyChunk(session_id=session_id, turn_id=turn_id, index=index, text=text)
-        await self.chunks.publish(event, subject=subjects.out(session_id, "chunk"))
+        # One chunk per token is the hot path: through the broker's own connection, not the publisher
+        # (FastStream's publish costs 13 us against 3.4 us here, and the agent's CPU per turn grew by a
+        # third with it under 100 sessions). The `chunks` publisher stays declared: it documents the subject.
+        await self.connection.publish(subjects.out(session_id, "chunk"), event.to_bytes())
 
     async def reply(self, reply: AssistantReply) -> None:
         # The Msg-Id makes a re-published reply (after a redelivery) a no-op inside the duplicate window.

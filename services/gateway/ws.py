@@ -219,7 +219,9 @@ def client_events(kind: str, payload: bytes) -> list[ServerEvent]:
 
 async def _send(websocket: WebSocket, event: ServerEvent) -> None:
     if websocket.application_state == WebSocketState.CONNECTED:
-        await websocket.send_json(event.model_dump(mode="json"))
+        # One serialisation in pydantic's encoder (send_json would dump to a dict, then json.dumps it):
+        # a reply streams one event per token.
+        await websocket.send_text(event.model_dump_json())
 
 
 async def _close(websocket: WebSocket, code: int) -> None:
