@@ -9,6 +9,9 @@ escapes a handler is a bug and becomes a 5xx `internal_error`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 
 class DomainError(Exception):
     code: str = "invalid_request"
@@ -37,3 +40,19 @@ class DomainError(Exception):
 class NotFound(DomainError):
     code = "not_found"
     status = 404
+
+
+def invalid_request(problems: Sequence[Any], field_of: Callable[[Any], str]) -> DomainError:
+    """pydantic's validation errors as one DomainError: 422 `invalid_request`, naming each field.
+
+    `problems` are `ValidationError.errors()` entries; `field_of` names the field of one (each transport
+    knows its own location prefix: FastAPI's `body`/`query`, a handler's parameter name).
+    """
+    fields: set[str] = set()
+    messages: list[str] = []
+    for problem in problems:
+        field = field_of(problem)
+        fields.add(field)
+        # "Value error, ..." is how pydantic wraps our validators' ValueErrors: the words after it are ours.
+        messages.append(f"{field}: {str(problem['msg']).removeprefix('Value error, ')}")
+    return DomainError("; ".join(messages), fields=sorted(fields))

@@ -32,7 +32,7 @@ from pydantic import ValidationError
 
 from shared import subjects
 from shared.config import Settings
-from shared.errors import DomainError
+from shared.errors import DomainError, invalid_request
 from shared.tools_api import ToolError, ToolReply
 
 log = logging.getLogger(__name__)
@@ -134,15 +134,12 @@ def make_broker(settings: Settings, name: str, *, middlewares: Sequence[Any] = (
 def error_reply(error: Exception) -> ToolReply[Any]:
     """The reply for a request that failed: a DomainError keeps its code and status; a request that does
     not match the handler's model is 422 `invalid_request` naming the fields; anything else is a bug."""
+    if isinstance(error, ValidationError):  # the handler's typed body: its location starts with the parameter
+        error = invalid_request(
+            error.errors(), lambda p: ".".join(str(part) for part in p["loc"][1:]) or "body"
+        )
     if isinstance(error, DomainError):
         body = ToolError(code=error.code, message=error.message, status=error.status, fields=error.fields)
-    elif isinstance(error, ValidationError):
-        problems = error.errors()
-        fields = sorted({".".join(str(part) for part in p["loc"][1:]) or "body" for p in problems})
-        message = "; ".join(
-            f"{'.'.join(str(part) for part in p['loc'][1:]) or 'body'}: {p['msg']}" for p in problems
-        )
-        body = ToolError(code="invalid_request", message=message, status=422, fields=fields)
     else:
         log.error("request failed", exc_info=error)
         body = ToolError(code="internal_error", message="The service failed on this request.", status=500)

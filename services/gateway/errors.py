@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.gateway.bus import ToolCallFailed
-from shared.errors import DomainError
+from shared.errors import DomainError, invalid_request
 
 ERROR_CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
 
@@ -81,15 +81,12 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(err.error.status, err.error.code, err.error.message, err.error.fields)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, err: RequestValidationError) -> JSONResponse:
-        problems: list[str] = []
-        fields: set[str] = set()
-        for e in err.errors():
-            # A body that is not JSON at all: the location is a character offset, not a field.
-            field = "body" if e.get("type") == "json_invalid" else _field_name(e["loc"])
-            fields.add(field)
-            problems.append(f"{field}: {e['msg']}")
-        return error_response(422, "invalid_request", "; ".join(problems), sorted(fields))
+    async def request_invalid(_: Request, err: RequestValidationError) -> JSONResponse:
+        # A body that is not JSON at all: the location is a character offset, not a field.
+        error = invalid_request(
+            err.errors(), lambda e: "body" if e.get("type") == "json_invalid" else _field_name(e["loc"])
+        )
+        return error_response(error.status, error.code, error.message, error.fields)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, err: StarletteHTTPException) -> JSONResponse:
