@@ -17,6 +17,7 @@ command -v javac >/dev/null 2>&1 || apt_needed+=(default-jdk-headless)
 command -v g++ >/dev/null 2>&1 || apt_needed+=(g++)
 command -v node >/dev/null 2>&1 || apt_needed+=(nodejs)
 command -v cmake >/dev/null 2>&1 || apt_needed+=(cmake)
+command -v espeak-ng >/dev/null 2>&1 || apt_needed+=(espeak-ng)  # the TTS fallback engine
 if ((${#apt_needed[@]})); then
   echo ">> apt: installing ${apt_needed[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

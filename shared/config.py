@@ -61,6 +61,28 @@ class Settings(BaseSettings):
     turn_lease_s: float = Field(default=10.0, gt=0)
     turn_stuck_after_s: float = Field(default=180.0, gt=0)
 
+    # Voice. Claims (one socket's audio) and sentences are redelivered this long after a replica died.
+    voice_ack_wait_s: float = Field(default=10.0, gt=0)
+    # STT: the packaged Whisper model (or any faster-whisper model folder), its threads, sockets per replica.
+    stt_model: Literal["whisper-base"] = "whisper-base"
+    stt_model_path: Path | None = None
+    stt_threads: int = Field(default=2, gt=0)
+    stt_beam_size: int = Field(default=1, ge=1, le=10)
+    stt_max_sockets: int = Field(default=8, ge=1)
+    # Turn-taking: the silence that ends a turn; longer after a filler or an unfinished clause ("so...",
+    # "because"), and longer again in the coding phase (the candidate thinks while typing).
+    endpoint_silence_ms: int = Field(default=600, ge=100, le=10_000)
+    endpoint_unfinished_silence_ms: int = Field(default=1600, ge=100, le=20_000)
+    endpoint_coding_factor: float = Field(default=2.0, ge=1.0, le=10.0)
+    endpoint_max_turn_s: float = Field(default=300.0, gt=0)  # a monologue is cut into turns this long
+    # Barge-in: speech over the interviewer counts after this much of it (noise and coughs do not).
+    bargein_min_speech_ms: int = Field(default=400, ge=100, le=5_000)
+    # TTS: the engine and its voice (a Piper .onnx path, or a Coqui model name); default: the packaged voice.
+    tts_engine: Literal["piper", "espeak", "coqui"] = "piper"
+    tts_voice: str | None = None
+    tts_threads: int = Field(default=1, gt=0)
+    tts_concurrency: int = Field(default=2, ge=1)
+
     # Tools service: concurrent code runs / CV parses per replica; AWS Textract for scanned CVs.
     tools_concurrency: int = Field(default=2, ge=1)
     cv_textract: bool = False

@@ -38,6 +38,10 @@ from shared.tools_api import ToolError, ToolReply
 log = logging.getLogger(__name__)
 
 DAY_S = 24 * 3600.0
+HOUR_S = 3600.0
+# Audio and WAV travel base64 in JSON events; past this a payload goes by reference through storage.
+MAX_INLINE_AUDIO_BYTES = 512 * 1024
+MAX_AUDIO_MESSAGE_BYTES = 1024 * 1024
 
 
 def stream_configs() -> list[StreamConfig]:
@@ -68,6 +72,42 @@ def stream_configs() -> list[StreamConfig]:
             max_age=30 * DAY_S,
             duplicate_window=120.0,
         ),
+        # The candidate's audio, kept long enough for an STT replica to resume a socket another one was
+        # following (it re-reads from the current utterance's start); the recordings go to storage.
+        StreamConfig(
+            name=subjects.AUDIO_STREAM,
+            subjects=subjects.AUDIO_SUBJECTS,
+            retention=RetentionPolicy.LIMITS,
+            storage=StorageType.FILE,
+            max_age=HOUR_S,
+            max_msg_size=MAX_AUDIO_MESSAGE_BYTES,
+            duplicate_window=120.0,
+            discard=DiscardPolicy.OLD,
+        ),
+        StreamConfig(
+            name=subjects.VOICE_STREAM,
+            subjects=subjects.VOICE_SUBJECTS,
+            retention=RetentionPolicy.WORK_QUEUE,
+            storage=StorageType.FILE,
+            max_age=DAY_S,
+            duplicate_window=120.0,
+        ),
+        StreamConfig(
+            name=subjects.SPEECH_STREAM,
+            subjects=subjects.SPEECH_SUBJECTS,
+            retention=RetentionPolicy.WORK_QUEUE,
+            storage=StorageType.FILE,
+            max_age=HOUR_S,
+            duplicate_window=120.0,
+        ),
+        StreamConfig(
+            name=subjects.METRICS_STREAM,
+            subjects=subjects.METRICS_SUBJECTS,
+            retention=RetentionPolicy.LIMITS,
+            storage=StorageType.FILE,
+            max_age=30 * DAY_S,
+            duplicate_window=120.0,
+        ),
     ]
 
 
@@ -88,6 +128,32 @@ def agent_turns_consumer(settings: Settings) -> ConsumerConfig:
     )
 
 
+def stt_claims_consumer(settings: Settings) -> ConsumerConfig:
+    """One durable pull consumer shared by every STT replica: a claim (one socket's audio) stays unacked
+    while its replica follows the socket, kept alive by heartbeats; if the replica dies it is redelivered
+    after `ack_wait` and another replica resumes the socket."""
+    return ConsumerConfig(
+        durable_name=subjects.STT_CLAIMS_CONSUMER,
+        ack_policy=AckPolicy.EXPLICIT,
+        ack_wait=settings.voice_ack_wait_s,
+        max_deliver=50,
+        max_ack_pending=10_000,
+        filter_subject=subjects.VOICE_SUBJECTS[0],
+    )
+
+
+def tts_sentences_consumer(settings: Settings) -> ConsumerConfig:
+    """One durable pull consumer shared by every TTS replica: any replica synthesises any sentence."""
+    return ConsumerConfig(
+        durable_name=subjects.TTS_SENTENCES_CONSUMER,
+        ack_policy=AckPolicy.EXPLICIT,
+        ack_wait=settings.voice_ack_wait_s,
+        max_deliver=5,
+        max_ack_pending=10_000,
+        filter_subject=subjects.SPEECH_SUBJECTS[0],
+    )
+
+
 async def ensure_streams(js: JetStreamContext, settings: Settings) -> None:
     """Create or update every stream, consumer and KV bucket (idempotent, safe to race)."""
     for config in stream_configs():
@@ -95,24 +161,28 @@ async def ensure_streams(js: JetStreamContext, settings: Settings) -> None:
             await js.add_stream(config)
         except BadRequestError:
             await js.update_stream(config)
-    consumer = agent_turns_consumer(settings)
-    try:
-        await js.consumer_info(subjects.TURNS_STREAM, subjects.AGENT_TURNS_CONSUMER)
-    except NotFoundError:
-        with contextlib.suppress(BadRequestError):  # another replica created it meanwhile
-            await js.add_consumer(subjects.TURNS_STREAM, consumer)
-    await ensure_kv(js)
+    for stream, consumer in (
+        (subjects.TURNS_STREAM, agent_turns_consumer(settings)),
+        (subjects.VOICE_STREAM, stt_claims_consumer(settings)),
+        (subjects.SPEECH_STREAM, tts_sentences_consumer(settings)),
+    ):
+        assert consumer.durable_name is not None
+        try:
+            await js.consumer_info(stream, consumer.durable_name)
+        except NotFoundError:
+            with contextlib.suppress(BadRequestError):  # another replica created it meanwhile
+                await js.add_consumer(stream, consumer)
+    for bucket in (subjects.TURN_LEASES_BUCKET, subjects.STT_PROGRESS_BUCKET):
+        await ensure_kv(js, bucket)
 
 
-async def ensure_kv(js: JetStreamContext) -> None:
+async def ensure_kv(js: JetStreamContext, bucket: str) -> None:
     try:
-        await js.key_value(subjects.TURN_LEASES_BUCKET)
+        await js.key_value(bucket)
     except NotFoundError:
         with contextlib.suppress(BadRequestError):
             await js.create_key_value(
-                KeyValueConfig(
-                    bucket=subjects.TURN_LEASES_BUCKET, history=1, ttl=DAY_S, storage=StorageType.FILE
-                )
+                KeyValueConfig(bucket=bucket, history=1, ttl=DAY_S, storage=StorageType.FILE)
             )
 
 
