@@ -95,7 +95,18 @@ def build_router(settings: Settings, *, concurrency: int) -> NatsRouter:
         subjects.CONTROL_ALL, title="agent: interrupt", description="Stop the reply in flight for a session."
     )
     async def on_control(event: Interrupt, processor: Processor) -> None:
-        if processor.interrupt(event.session_id, event.turn_id):
+        # Every replica hears it (no queue group): whichever is writing the reply stops it.
+        if processor.interrupt(event.session_id, event.turn_id, event.heard_text):
             log.info("interrupted the reply of session %s", event.session_id)
+
+    @router.subscriber(
+        subjects.CONTROL_ALL,
+        queue="agent-heard",
+        title="agent: keep what was heard",
+        description="An interrupted spoken reply that was already stored keeps only what the candidate heard.",
+    )
+    async def on_heard(event: Interrupt, processor: Processor) -> None:
+        if event.turn_id is not None and event.heard_text is not None:
+            await processor.keep_heard(event.session_id, event.turn_id, event.heard_text)
 
     return router

@@ -17,6 +17,7 @@ from services.agent.domain.prompts import build_messages, start_message, system_
 from services.agent.domain.question_bank import Question, load_question_bank
 from services.agent.domain.reply_guard import ReplyGuard
 from services.agent.responders import Responder
+from services.agent.speech import ReplyVoice, Say
 from shared.cv import CvAnalysis
 from shared.events import UserTurn
 from shared.interview_types import INTERVIEW_TYPES, InterviewType, find_interview_type
@@ -81,8 +82,15 @@ class Interviewer:
         return itype
 
     async def reply(
-        self, session: SessionRecord, turn: UserTurn, emit: Emit, cancelled: asyncio.Event
+        self,
+        session: SessionRecord,
+        turn: UserTurn,
+        emit: Emit,
+        cancelled: asyncio.Event,
+        say: Say | None = None,
     ) -> TurnOutcome:
+        """Plan and stream the reply; `emit` publishes its text as it comes, `say` (a voice client is
+        listening) requests its speakable pieces from the TTS service."""
         itype = self._interview_type(session)
         state = InterviewState.model_validate(session.agent_state or {})
         cv_skills = session.cv_analysis.skills if session.cv_analysis else []
@@ -103,17 +111,27 @@ class Interviewer:
             self.prompt_budget,
         )
         new_state.notes_by_turn[turn.turn_id] = plan.guidance
-        outcome = await self._stream(plan, messages, emit, cancelled)
+        outcome = await self._stream(plan, messages, emit, cancelled, say)
         outcome.state = new_state
         return outcome
 
     async def _stream(
-        self, plan: ReplyPlan, messages: list[Any], emit: Emit, cancelled: asyncio.Event
+        self, plan: ReplyPlan, messages: list[Any], emit: Emit, cancelled: asyncio.Event, say: Say | None
     ) -> TurnOutcome:
         started = time.perf_counter()
+        started_epoch = time.time()  # events cross processes: their timestamps are wall-clock
         scripted_line = plan.action in _LINE_ACTIONS
         guard = ReplyGuard(max_sentences=1 if scripted_line else None)
-        first_token_s: float | None = None
+        voice = ReplyVoice(say, plan.line if scripted_line else None) if say is not None else None
+        if voice is not None:
+            await voice.start()  # the fixed line is synthesised while the model writes its reaction
+
+        async def publish(text: str, *, spoken: bool = True) -> None:
+            await emit(text)
+            if voice is not None and spoken:
+                await voice.feed(text)
+
+        first_token_at: float | None = None
         pieces = 0
         stream = self.responder.respond(plan, messages)
         try:
@@ -121,10 +139,10 @@ class Interviewer:
                 if cancelled.is_set():
                     break
                 pieces += 1
-                first_token_s = first_token_s or time.perf_counter() - started
+                first_token_at = first_token_at or time.time()
                 safe = guard.feed(piece)
                 if safe:
-                    await emit(safe)
+                    await publish(safe)
                 if guard.stopped:
                     break
         finally:
@@ -132,15 +150,21 @@ class Interviewer:
         interrupted = cancelled.is_set()
         tail = guard.finish()
         if tail and not interrupted:
-            await emit(tail)
+            await publish(tail)
         if not interrupted and (scripted_line or not guard.text.strip()):
             # The planned line is said as planned, so the interview never stalls on a small model's slip.
             addition = plan.line if not guard.text else " " + plan.line
-            await emit(addition)
+            await publish(addition, spoken=voice is None or not voice.has_fixed_line)
             guard.text += addition
+        if voice is not None and not interrupted:
+            await voice.finish()
         metrics = {
-            "llm_first_token_ms": round((first_token_s or 0.0) * 1000, 1),
+            "llm_first_token_ms": round(((first_token_at or started_epoch) - started_epoch) * 1000, 1),
             "llm_total_ms": round((time.perf_counter() - started) * 1000, 1),
             "llm_pieces": float(pieces),
         }
+        if first_token_at is not None:
+            metrics["first_token_at"] = first_token_at
+        if voice is not None and voice.first_piece_at is not None:
+            metrics["first_sentence_at"] = voice.first_piece_at
         return TurnOutcome(guard.text.strip(), plan, InterviewState(), interrupted, metrics)

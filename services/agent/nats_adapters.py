@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from services.agent.turns import Lease, PendingTurn
 from shared import subjects
-from shared.events import AssistantReply, ReplyChunk, TurnFailed, UserTurn
+from shared.events import AssistantReply, ReplyChunk, SpeakRequest, TurnFailed, UserTurn
 
 
 class JetStreamTurnOrder:
@@ -112,6 +112,7 @@ class NatsOutbox:
     chunks: LogicPublisher
     replies: LogicPublisher
     failures: LogicPublisher
+    sentences: LogicPublisher
 
     @property
     def connection(self) -> NatsClient:
@@ -142,6 +143,14 @@ class NatsOutbox:
                 description="A turn could not be answered (`code`: session_not_found, reply_failed, "
                 "turn_expired, session_ended, unknown_interview_type).",
             ),
+            sentences=registrar.publisher(
+                subjects.speak("{session_id}"),
+                stream=JStream(subjects.SPEECH_STREAM, declare=False),
+                schema=SpeakRequest,
+                title="agent: sentence to speak",
+                description="One piece of a reply for the TTS service, requested as soon as it is complete "
+                "(Nats-Msg-Id `speak-{turn_id}-{index}`: a retried turn does not say it twice).",
+            ),
         )
 
     async def chunk(self, session_id: str, turn_id: str, index: int, text: str) -> None:
@@ -157,6 +166,13 @@ class NatsOutbox:
             reply,
             subject=subjects.out(reply.session_id, "reply"),
             headers={"Nats-Msg-Id": f"reply-{reply.turn_id}"},
+        )
+
+    async def speak(self, request: SpeakRequest) -> None:
+        await self.sentences.publish(
+            request,
+            subject=subjects.speak(request.session_id),
+            headers={"Nats-Msg-Id": f"speak-{request.turn_id}-{request.index}"},
         )
 
     async def failed(self, failure: TurnFailed) -> None:

@@ -17,6 +17,7 @@ may receive any turn. Three rules make that safe:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from typing import Literal, Protocol
 
 from services.agent.interviewer import Interviewer, TurnOutcome, UnknownInterviewType
 from services.agent.llm.base import LLMError
-from shared.events import AssistantReply, TurnFailed, UserTurn
+from shared.events import AssistantReply, SpeakRequest, TurnFailed, UserTurn
 from shared.sessions import SessionNotFound, SessionRecord, SessionRepository, TranscriptEntry, utc_now_iso
 
 log = logging.getLogger(__name__)
@@ -79,9 +80,20 @@ class Leases(Protocol):
 class Outbox(Protocol):
     async def chunk(self, session_id: str, turn_id: str, index: int, text: str) -> None: ...
 
+    async def speak(self, request: SpeakRequest) -> None: ...
+
     async def reply(self, reply: AssistantReply) -> None: ...
 
     async def failed(self, failure: TurnFailed) -> None: ...
+
+
+@dataclass
+class InFlight:
+    """The reply this replica is writing for a session; an interrupt cancels it and says what was heard."""
+
+    turn_id: str
+    cancelled: asyncio.Event
+    heard_text: str | None = None
 
 
 @dataclass
@@ -133,15 +145,33 @@ class TurnProcessor:
         self.stuck_after_s = stuck_after_s
         # Well inside the consumer's ack_wait, so a long reply is never redelivered to another replica.
         self.heartbeat_s = heartbeat_s
-        self._in_flight: dict[str, tuple[str, asyncio.Event]] = {}
+        self._in_flight: dict[str, InFlight] = {}
 
-    def interrupt(self, session_id: str, turn_id: str | None) -> bool:
-        """Stop the reply in flight for this session on this replica (if any)."""
+    def interrupt(self, session_id: str, turn_id: str | None, heard_text: str | None = None) -> bool:
+        """Stop the reply in flight for this session on this replica (if any); `heard_text` (voice) is
+        what the candidate heard of it, and all the transcript will keep."""
         current = self._in_flight.get(session_id)
-        if current is None or (turn_id is not None and current[0] != turn_id):
+        if current is None or (turn_id is not None and current.turn_id != turn_id):
             return False
-        current[1].set()
+        current.heard_text = heard_text
+        current.cancelled.set()
         return True
+
+    async def keep_heard(self, session_id: str, turn_id: str, heard_text: str) -> None:
+        """An interrupted reply that was already stored keeps only what the candidate heard (idempotent)."""
+
+        def apply(record: SessionRecord) -> SessionRecord | None:
+            for entry in record.transcript:
+                if entry.turn_id == turn_id and entry.role == "assistant":
+                    if entry.interrupted and entry.text == heard_text:
+                        return None
+                    entry.text = heard_text
+                    entry.interrupted = True
+                    return record
+            return None  # not stored yet: the replica writing it keeps the heard text itself
+
+        with contextlib.suppress(SessionNotFound):
+            await self.repo.update(session_id, apply)
 
     async def handle(self, turn: UserTurn, delivery: Delivery) -> Decision:
         try:
@@ -192,24 +222,28 @@ class TurnProcessor:
             await self._fail(turn, "session_ended", "This interview has ended; start a new session.")
             await self._commit(session.session_id, turn, None, keep_user_turn=False)
             return Ack("session ended")
-        cancelled = asyncio.Event()
-        self._in_flight[turn.session_id] = (turn.turn_id, cancelled)
+        flight = InFlight(turn.turn_id, asyncio.Event())
+        self._in_flight[turn.session_id] = flight
         heartbeat = asyncio.create_task(self._heartbeat(delivery, held))
         try:
-            outcome = await self._generate(turn, session, cancelled)
-        except UnknownInterviewType as err:
-            await self._fail(turn, "unknown_interview_type", f"Unknown interview type {err}.")
-            await self._commit(session.session_id, turn, None)
-            return Ack("unknown interview type")
-        except LLMError as err:
-            log.error("turn %s of %s failed: %s", turn.turn_id, turn.session_id, err)
-            await self._fail(turn, "reply_failed", f"The interviewer could not answer: {err}")
-            await self._commit(session.session_id, turn, None)
-            return Ack("llm failed")
+            try:
+                outcome = await self._generate(turn, session, flight.cancelled)
+            except UnknownInterviewType as err:
+                await self._fail(turn, "unknown_interview_type", f"Unknown interview type {err}.")
+                await self._commit(session.session_id, turn, None)
+                return Ack("unknown interview type")
+            except LLMError as err:
+                log.error("turn %s of %s failed: %s", turn.turn_id, turn.session_id, err)
+                await self._fail(turn, "reply_failed", f"The interviewer could not answer: {err}")
+                await self._commit(session.session_id, turn, None)
+                return Ack("llm failed")
+            finally:
+                heartbeat.cancel()
+            # Still in flight until stored: an interrupt that lands now (the text is written, the voice
+            # still playing) must shape what is stored.
+            await self._commit(session.session_id, turn, outcome, heard=flight)
         finally:
-            heartbeat.cancel()
             self._in_flight.pop(turn.session_id, None)
-        await self._commit(session.session_id, turn, outcome)
         await self.outbox.reply(self._reply_event(turn, outcome))
         return Ack("answered")
 
@@ -224,8 +258,16 @@ class TurnProcessor:
                 await self.outbox.chunk(turn.session_id, turn.turn_id, index, text)
                 index += 1
 
+            async def say(piece: int, text: str, final: bool) -> None:
+                request = SpeakRequest(
+                    session_id=turn.session_id, turn_id=turn.turn_id, index=piece, text=text, final=final
+                )
+                await self.outbox.speak(request)
+
             try:
-                return await self.interviewer.reply(session, turn, emit, cancelled)
+                return await self.interviewer.reply(
+                    session, turn, emit, cancelled, say if turn.speak else None
+                )
             except LLMError as err:
                 # Retry only if nothing reached the candidate yet: a half-streamed reply cannot be taken back.
                 if not err.retryable or index > 0 or attempt == LLM_ATTEMPTS:
@@ -240,9 +282,16 @@ class TurnProcessor:
             held.current = await self.leases.renew(held.current)
 
     async def _commit(
-        self, session_id: str, turn: UserTurn, outcome: TurnOutcome | None, *, keep_user_turn: bool = True
+        self,
+        session_id: str,
+        turn: UserTurn,
+        outcome: TurnOutcome | None,
+        *,
+        keep_user_turn: bool = True,
+        heard: InFlight | None = None,
     ) -> None:
-        """Record the turn (and its reply) with compare-and-set; idempotent per turn id."""
+        """Record the turn (and its reply) with compare-and-set; idempotent per turn id. A reply that was
+        interrupted while being spoken keeps only what the candidate heard of it."""
 
         def apply(record: SessionRecord) -> SessionRecord | None:
             if turn.turn_id in record.handled_turn_ids:
@@ -253,14 +302,15 @@ class TurnProcessor:
                     TranscriptEntry(role="user", text=turn.text, turn_id=turn.turn_id, source=source)
                 )
             if outcome is not None and outcome.text:
+                heard_text = heard.heard_text if heard is not None else None
                 record.transcript.append(
                     TranscriptEntry(
                         role="assistant",
-                        text=outcome.text,
+                        text=outcome.text if heard_text is None else heard_text,
                         turn_id=turn.turn_id,
-                        source="text",
+                        source="voice" if turn.speak else "text",
                         phase=outcome.plan.phase,
-                        interrupted=outcome.interrupted,
+                        interrupted=outcome.interrupted or heard_text is not None,
                     )
                 )
                 record.agent_state = outcome.state.model_dump()
@@ -275,6 +325,11 @@ class TurnProcessor:
     def _reply_event(self, turn: UserTurn, outcome: TurnOutcome) -> AssistantReply:
         metrics = dict(outcome.metrics)
         metrics["turn_to_reply_ms"] = round((time.time() - turn.ended_at) * 1000, 1)
+        # Absolute times (epoch s) of the turn's stages: the gateway adds the first audio and reports each
+        # stage's latency (`turn_metrics`).
+        metrics["turn_ended_at"] = turn.ended_at
+        if turn.transcribed_at is not None:
+            metrics["transcribed_at"] = turn.transcribed_at
         return AssistantReply(
             session_id=turn.session_id,
             turn_id=turn.turn_id,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from services.agent.domain.messages import ChatMessage
 from services.agent.llm.base import LLMError
 from services.agent.turns import Lease, PendingTurn
-from shared.events import AssistantReply, TurnFailed, UserTurn
+from shared.events import AssistantReply, SpeakRequest, TurnFailed, UserTurn
 
 
 @dataclass
@@ -74,9 +74,13 @@ class FakeOutbox:
     chunks: list[tuple[str, int, str]] = field(default_factory=list)
     replies: list[AssistantReply] = field(default_factory=list)
     failures: list[TurnFailed] = field(default_factory=list)
+    spoken: list[SpeakRequest] = field(default_factory=list)
 
     async def chunk(self, session_id: str, turn_id: str, index: int, text: str) -> None:
         self.chunks.append((turn_id, index, text))
+
+    async def speak(self, request: SpeakRequest) -> None:
+        self.spoken.append(request)
 
     async def reply(self, reply: AssistantReply) -> None:
         self.replies.append(reply)

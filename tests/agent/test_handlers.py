@@ -32,14 +32,18 @@ class RecordingProcessor(TurnProcessor):
         )
         self.turns: list[UserTurn] = []
         self.interrupts: list[tuple[str, str | None]] = []
+        self.heard: list[tuple[str, str, str]] = []
 
     async def handle(self, turn: UserTurn, delivery: object) -> Decision:  # type: ignore[override]
         self.turns.append(turn)
         return Ack("recorded")
 
-    def interrupt(self, session_id: str, turn_id: str | None) -> bool:
+    def interrupt(self, session_id: str, turn_id: str | None, heard_text: str | None = None) -> bool:
         self.interrupts.append((session_id, turn_id))
         return True
+
+    async def keep_heard(self, session_id: str, turn_id: str, heard_text: str) -> None:
+        self.heard.append((session_id, turn_id, heard_text))
 
 
 def app_with(processor: TurnProcessor, tmp_path: Path) -> tuple[FastStream, NatsBroker]:
@@ -56,7 +60,10 @@ async def test_interrupts_reach_the_processor_and_junk_is_ignored(tmp_path: Path
         await test_broker.publish(Interrupt(session_id="s1", turn_id="t1"), subjects.control("s1"))
         await test_broker.publish(b"{not json", subjects.control("s2"))  # dropped, no crash
         await test_broker.publish(Interrupt(session_id="s3"), subjects.control("s3"))
-    assert processor.interrupts == [("s1", "t1"), ("s3", None)]
+        heard = Interrupt(session_id="s4", turn_id="t4", source="speech", heard_text="Good point,")
+        await test_broker.publish(heard, subjects.control("s4"))
+    assert processor.interrupts == [("s1", "t1"), ("s3", None), ("s4", "t4")]
+    assert processor.heard == [("s4", "t4", "Good point,")]
 
 
 async def test_turns_reach_the_processor_typed_and_junk_is_dropped(nats_url: str, tmp_path: Path) -> None:

@@ -197,3 +197,70 @@ async def test_an_empty_model_reply_falls_back_to_the_planned_line(tmp_path: Pat
     await rig.deliver(UserTurn(session_id=sid, turn_id="start-s1", kind="start"))
     greeting = (await rig.repo.get(sid)).transcript[0].text
     assert "Ada" in greeting and greeting.endswith("?")
+
+
+async def test_a_voice_turn_requests_its_speech_piece_by_piece_and_times_its_stages(tmp_path: Path) -> None:
+    rig = Rig(tmp_path)
+    sid = await rig.session()
+    spoken = UserTurn(
+        session_id=sid, turn_id="v1", kind="speech", text="I use Kafka.", speak=True, transcribed_at=123.0
+    )
+    await rig.deliver(UserTurn(session_id=sid, turn_id="start-s1", kind="start", speak=True))
+    await rig.deliver(spoken)
+    for turn_id in ("start-s1", "v1"):
+        pieces = sorted((r.index, r.text, r.final) for r in rig.outbox.spoken if r.turn_id == turn_id)
+        assert [index for index, _, _ in pieces] == list(range(len(pieces)))  # no gap: the order is kept
+        assert [final for *_, final in pieces].count(True) == 1
+        said = " ".join(text for _, text, _ in pieces if text)
+        stored = next(
+            e.text
+            for e in (await rig.repo.get(sid)).transcript
+            if e.turn_id == turn_id and e.role == "assistant"
+        )
+        assert said.split() == stored.split()  # what is spoken is what was stored
+    metrics = rig.outbox.replies[-1].metrics
+    assert metrics["transcribed_at"] == 123.0 and metrics["turn_ended_at"] == spoken.ended_at
+    assert (
+        metrics["first_token_at"] >= spoken.ts and metrics["first_sentence_at"] >= metrics["first_token_at"]
+    )
+
+
+async def test_a_text_turn_requests_no_speech(tmp_path: Path) -> None:
+    rig = Rig(tmp_path)
+    sid = await rig.session()
+    await rig.deliver(text(sid, "typed", "u1"))
+    assert rig.outbox.spoken == []
+
+
+async def test_an_interrupted_voice_reply_keeps_only_what_was_heard(tmp_path: Path) -> None:
+    rig = Rig(tmp_path)
+    sid = await rig.session()
+    await rig.deliver(UserTurn(session_id=sid, turn_id="v1", kind="speech", text="My answer.", speak=True))
+    full = (await rig.repo.get(sid)).transcript[-1]
+    assert not full.interrupted
+    # The reply was written before the candidate spoke over its audio: the stored one is cut afterwards.
+    heard = " ".join(full.text.split()[:2])
+    await rig.processor.keep_heard(sid, "v1", heard)
+    await rig.processor.keep_heard(sid, "v1", heard)  # the same word from another replica: no change
+    entry = (await rig.repo.get(sid)).transcript[-1]
+    assert (entry.text, entry.interrupted, entry.source) == (heard, True, "voice")
+    await rig.processor.keep_heard(sid, "unknown-turn", "x")  # not stored: nothing happens
+
+
+async def test_an_interrupt_while_writing_stores_the_heard_text(tmp_path: Path) -> None:
+    class SlowLLM(FakeLLM):
+        async def stream(self, messages, *, max_tokens, temperature, stop=()):  # type: ignore[no-untyped-def,override]
+            for i in range(1000):
+                await asyncio.sleep(0.005)
+                yield f"word{i} "
+
+    rig = Rig(tmp_path, SlowLLM())
+    sid = await rig.session()
+    task = asyncio.create_task(
+        rig.deliver(UserTurn(session_id=sid, turn_id="v1", kind="speech", text="x", speak=True))
+    )
+    await asyncio.sleep(0.2)
+    assert rig.processor.interrupt(sid, "v1", heard_text="word0 word1")
+    await asyncio.wait_for(task, 5)
+    entry = (await rig.repo.get(sid)).transcript[-1]
+    assert (entry.text, entry.interrupted) == ("word0 word1", True)
