@@ -10,7 +10,7 @@ import time
 import uuid
 from typing import Literal
 
-from pydantic import Base64Bytes, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = 1
 
@@ -25,7 +25,8 @@ def now() -> float:
 
 
 class Event(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    # Bytes (audio) are base64 in JSON and raw in Python: `AudioChunk(pcm=raw_pcm)`.
+    model_config = ConfigDict(extra="ignore", frozen=True, ser_json_bytes="base64", val_json_bytes="base64")
 
     version: int = SCHEMA_VERSION
     session_id: str
@@ -115,7 +116,7 @@ class AudioChunk(Event):
     seq: int  # per socket, from 0
     received_at: float = Field(default_factory=now)  # the gateway's clock when the frame arrived
     format: AudioFormat = "pcm16"
-    pcm: Base64Bytes | None = None
+    pcm: bytes | None = None
     audio_key: str | None = None
     hint: Literal["speech_start", "speech_end", "end"] | None = None
 
@@ -188,7 +189,7 @@ class SpeechAudio(Event):
     index: int
     text: str
     final: bool = False
-    wav: Base64Bytes | None = None
+    wav: bytes | None = None
     audio_key: str | None = None
     duration_s: float = 0.0
     failed: bool = False

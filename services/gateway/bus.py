@@ -22,7 +22,16 @@ from nats.errors import TimeoutError as NatsTimeoutError
 from pydantic import BaseModel, ValidationError
 
 from shared import subjects
-from shared.events import Interrupt, SessionCreated, SessionEnded, UserTurn
+from shared.events import (
+    AudioChunk,
+    Interrupt,
+    PlaybackUpdate,
+    SessionCreated,
+    SessionEnded,
+    TurnMetrics,
+    UserTurn,
+    VoiceClaim,
+)
 from shared.tools_api import ToolError, ToolReply
 
 log = logging.getLogger(__name__)
@@ -36,6 +45,10 @@ class Publishers:
     turns: LogicPublisher
     control: LogicPublisher
     lifecycle: LogicPublisher
+    audio: LogicPublisher
+    claims: LogicPublisher
+    playback: LogicPublisher
+    metrics: LogicPublisher
 
 
 def declare_publishers(registrar: NatsBroker | NatsRouter) -> Publishers:
@@ -61,6 +74,33 @@ def declare_publishers(registrar: NatsBroker | NatsRouter) -> Publishers:
             schema=SessionCreated | SessionEnded,
             title="gateway: session lifecycle",
             description="`created` and `ended` (Nats-Msg-Id `{event}-{session_id}`: published once).",
+        ),
+        audio=registrar.publisher(
+            subjects.audio("{session_id}"),
+            stream=JStream(subjects.AUDIO_STREAM, declare=False),
+            schema=AudioChunk,
+            title="gateway: candidate audio",
+            description="Each binary frame of a socket, in order, with the client's VAD hints and `end`.",
+        ),
+        claims=registrar.publisher(
+            subjects.voice_claim("{session_id}"),
+            stream=JStream(subjects.VOICE_STREAM, declare=False),
+            schema=VoiceClaim,
+            title="gateway: a socket's audio to transcribe",
+            description="One STT replica takes it and follows the socket's audio (Nats-Msg-Id `claim-{socket_id}`).",
+        ),
+        playback=registrar.publisher(
+            subjects.playback("{session_id}"),
+            schema=PlaybackUpdate,
+            title="gateway: what the client plays",
+            description="So the STT can tell the interviewer's echo from the candidate's voice.",
+        ),
+        metrics=registrar.publisher(
+            subjects.metrics("{session_id}"),
+            stream=JStream(subjects.METRICS_STREAM, declare=False),
+            schema=TurnMetrics,
+            title="gateway: turn latencies",
+            description="Each turn's stage latencies, for analytics.",
         ),
     )
 
@@ -95,6 +135,33 @@ class Bus:
             subject=subjects.lifecycle(event.session_id, kind),
             headers={"Nats-Msg-Id": f"{kind}-{event.session_id}"},
             timeout=PUBLISH_TIMEOUT_S,
+        )
+
+    async def publish_audio(self, chunk: AudioChunk) -> int:
+        """Durably append a socket's audio; returns the chunk's stream sequence."""
+        ack = await self.publishers.audio.publish(
+            chunk,
+            subject=subjects.audio(chunk.session_id),
+            headers={"Nats-Msg-Id": f"audio-{chunk.socket_id}-{chunk.seq}"},
+            stream=subjects.AUDIO_STREAM,
+            timeout=PUBLISH_TIMEOUT_S,
+        )
+        return int(ack.seq)
+
+    async def publish_claim(self, claim: VoiceClaim) -> None:
+        await self.publishers.claims.publish(
+            claim,
+            subject=subjects.voice_claim(claim.session_id),
+            headers={"Nats-Msg-Id": f"claim-{claim.socket_id}"},
+            timeout=PUBLISH_TIMEOUT_S,
+        )
+
+    async def publish_playback(self, update: PlaybackUpdate) -> None:
+        await self.publishers.playback.publish(update, subject=subjects.playback(update.session_id))
+
+    async def publish_metrics(self, metrics: TurnMetrics) -> None:
+        await self.publishers.metrics.publish(
+            metrics, subject=subjects.metrics(metrics.session_id), timeout=PUBLISH_TIMEOUT_S
         )
 
     async def call_tool(

@@ -40,7 +40,8 @@ ERROR_CODES: dict[str, str] = {
     "session_ended": "the interview has ended; no more turns",
     "turn_not_accepted": "the turn could not be queued; resend it",
     "interrupt_not_accepted": "the interrupt could not be delivered; resend it",
-    "audio_unavailable": "binary (audio) frames: speech input is not enabled on this server",
+    "audio_unavailable": "an audio frame could not be taken (the speech service is unreachable): resend or type",
+    "audio_unreadable": "the audio could not be decoded (not PCM16 16 kHz, WAV, WebM or Ogg)",
     "session_not_found": "unknown session; the socket is then closed with code 4404",
 }
 
@@ -271,6 +272,15 @@ class PongEvent(BaseModel):
     type: Literal["pong"] = "pong"
 
 
+class InterruptedEvent(BaseModel):
+    """The reply was stopped (the client's `interrupt`, or the candidate spoke over it): stop playing it now.
+    The transcript keeps only what the candidate heard of it."""
+
+    type: Literal["interrupted"] = "interrupted"
+    turn_id: str
+    source: Literal["client", "speech"]
+
+
 ServerEvent: TypeAlias = Annotated[
     TranscriptEvent
     | LlmChunkEvent
@@ -279,7 +289,8 @@ ServerEvent: TypeAlias = Annotated[
     | ErrorEvent
     | StateEvent
     | ProblemEvent
-    | PongEvent,
+    | PongEvent
+    | InterruptedEvent,
     Field(discriminator="type"),
 ]
 SERVER_EVENT: TypeAdapter[ServerEvent] = TypeAdapter(ServerEvent)
@@ -297,10 +308,13 @@ frame, discriminated by `type`) and `WsServerEvent` (server to client); `x-webso
 * Unknown session: an `error` event `session_not_found`, then close code {CLOSE_UNKNOWN_SESSION}.
 * On connect to a new session the interviewer speaks first.
 * Client: `text` {{text}}, `interrupt` {{turn_id?}}, `ping`, `speech_start`, `speech_end`,
-  `code_run` {{submission_id}}; binary frames are audio (answered `audio_unavailable` while speech
-  input is not enabled). `?tts=0` asks for a text-only reply.
-* Server: `transcript`, `llm_chunk`, `assistant_complete`, `turn_metrics`, `state`, `problem`,
-  `pong`, `error` {{code, message}}.
+  `code_run` {{submission_id}}; binary frames are the candidate's audio (PCM16 LE mono 16 kHz, or a
+  WAV/WebM/Ogg blob). The server finds the end of each spoken turn itself. `?tts=0` asks for text-only
+  replies.
+* Server: `transcript` (partial, then final), `llm_chunk`, `assistant_complete`, one binary WAV frame
+  per spoken piece of the reply (in order), `state` (listening, thinking, speaking), `interrupted`
+  {{turn_id, source}} (stop playing that reply now: the client's `interrupt`, or the candidate spoke
+  over it), `turn_metrics` (each stage's latency in ms), `problem`, `pong`, `error` {{code, message}}.
 * Error codes: {"; ".join(f"`{code}` ({why})" for code, why in ERROR_CODES.items())}.
   Every one but `session_not_found` leaves the socket open.
 * A frame larger than {MAX_FRAME_BYTES} bytes closes the socket with code 1009; a text frame that is

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import nats
+import nats.js.errors
 import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from services.gateway.bootstrap import create_app
+from shared import subjects
 from shared.config import Settings
+from shared.events import AudioChunk, VoiceClaim
 from shared.interview_types import INTERVIEW_TYPES
 
 
@@ -19,6 +25,13 @@ def client(nats_url: str, tmp_path: Path) -> Iterator[TestClient]:
     settings = Settings(nats_url=nats_url, data_dir=tmp_path, max_text_turn_chars=4000)
     with TestClient(create_app(settings)) as c:
         yield c
+
+
+def receive(ws: Any) -> dict[str, Any]:
+    """The next event, skipping the interviewer's `state` indicator."""
+    while (event := ws.receive_json())["type"] == "state":
+        pass
+    return event  # type: ignore[no-any-return]
 
 
 def create(client: TestClient, **body: object) -> dict:  # type: ignore[type-arg]
@@ -134,10 +147,10 @@ def test_openapi_describes_every_endpoint(client: TestClient) -> None:
 
 def test_socket_for_unknown_session_sends_error_then_closes_4404(client: TestClient) -> None:
     with client.websocket_connect("/ws/interview/" + "0" * 32) as ws:
-        event = ws.receive_json()
+        event = receive(ws)
         assert event["type"] == "error" and event["code"] == "session_not_found"
         with pytest.raises(WebSocketDisconnect) as closed:
-            ws.receive_json()
+            receive(ws)
     assert closed.value.code == 4404
 
 
@@ -160,11 +173,11 @@ def test_bad_socket_messages_get_errors_and_the_socket_stays_usable(
     sid = create(client)["session_id"]
     with client.websocket_connect(f"/ws/interview/{sid}?tts=0") as ws:
         ws.send_text(frame)
-        event = ws.receive_json()
+        event = receive(ws)
         assert event == {"type": "error", "code": code, "message": event["message"]}
         assert event["message"]
         ws.send_json({"type": "ping"})
-        assert ws.receive_json() == {"type": "pong"}
+        assert receive(ws) == {"type": "pong"}
 
 
 def test_code_run_is_accepted_and_validated(client: TestClient) -> None:
@@ -172,24 +185,64 @@ def test_code_run_is_accepted_and_validated(client: TestClient) -> None:
     with client.websocket_connect(f"/ws/interview/{sid}") as ws:
         ws.send_json({"type": "code_run", "submission_id": "abc123"})
         ws.send_json({"type": "code_run"})
-        event = ws.receive_json()  # nothing for the valid one; the invalid one names its field
+        event = receive(ws)  # nothing for the valid one; the invalid one names its field
         assert event["code"] == "invalid_message" and '"submission_id"' in event["message"]
         ws.send_json({"type": "ping"})
-        assert ws.receive_json() == {"type": "pong"}
+        assert receive(ws) == {"type": "pong"}
 
 
-def test_audio_frames_get_a_clear_error_until_speech_is_enabled(client: TestClient) -> None:
+def test_audio_frames_are_published_for_the_stt_with_a_claim(client: TestClient, nats_url: str) -> None:
     sid = create(client)["session_id"]
     with client.websocket_connect(f"/ws/interview/{sid}") as ws:
         ws.send_bytes(b"\x00\x01" * 160)
-        assert ws.receive_json()["code"] == "audio_unavailable"
+        ws.send_bytes(b"RIFF....WAVEfmt ")
+        ws.send_json({"type": "speech_end"})
+        ws.send_json({"type": "ping"})
+        while receive(ws)["type"] != "pong":
+            pass
+    chunks, claims = asyncio.run(_voice_messages(nats_url, sid))
+    assert [(c.seq, c.format, c.hint) for c in chunks] == [
+        (0, "pcm16", None),
+        (1, "container", None),
+        (2, "pcm16", "speech_end"),
+        (3, "pcm16", "end"),  # the socket closed
+    ]
+    assert chunks[0].pcm == b"\x00\x01" * 160 and len({c.socket_id for c in chunks}) == 1
+    assert [(c.socket_id, c.speak) for c in claims] == [(chunks[0].socket_id, True)]
+
+
+async def _voice_messages(nats_url: str, sid: str) -> tuple[list[AudioChunk], list[VoiceClaim]]:
+    nc = await nats.connect(nats_url)
+    try:
+        js = nc.jetstream()
+        found: tuple[list[AudioChunk], list[VoiceClaim]] = ([], [])
+        for subject, model, into in (
+            (subjects.audio(sid), AudioChunk, found[0]),
+            (subjects.voice_claim(sid), VoiceClaim, found[1]),
+        ):
+            seq = 1
+            while True:
+                try:
+                    raw = await js.get_msg(
+                        subjects.AUDIO_STREAM if model is AudioChunk else subjects.VOICE_STREAM,
+                        seq=seq,
+                        next=True,
+                        subject=subject,
+                    )
+                except nats.js.errors.NotFoundError:
+                    break
+                into.append(model.model_validate_json(raw.data or b""))  # type: ignore[arg-type]
+                seq = (raw.seq or 0) + 1
+        return found
+    finally:
+        await nc.close()
 
 
 def test_a_typed_turn_is_echoed_as_a_final_transcript(client: TestClient) -> None:
     sid = create(client)["session_id"]
     with client.websocket_connect(f"/ws/interview/{sid}") as ws:
         ws.send_json({"type": "text", "text": "  Hello there  "})
-        event = ws.receive_json()
+        event = receive(ws)
         assert event["type"] == "transcript" and event["role"] == "user"
         assert event["text"] == "Hello there" and event["is_final"] is True and event["turn_id"]
 
@@ -199,7 +252,7 @@ def test_turns_into_an_ended_session_are_refused(client: TestClient) -> None:
     client.post(f"/api/interviews/{sid}/end")
     with client.websocket_connect(f"/ws/interview/{sid}") as ws:
         ws.send_json({"type": "text", "text": "one more"})
-        assert ws.receive_json()["code"] == "session_ended"
+        assert receive(ws)["code"] == "session_ended"
 
 
 def test_an_upload_the_tools_never_received_is_not_kept(client: TestClient, tmp_path: Path) -> None:

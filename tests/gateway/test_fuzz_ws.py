@@ -73,19 +73,20 @@ class Socket:
     def send(self, frame: str | bytes, *, text: bool | None = None) -> None:
         self.connection.send(frame, text=text)
 
-    def next_reply(self) -> dict[str, Any]:
-        """The next event that answers the client (`error`, `pong`, or the echo of a text turn)."""
+    def next_reply(self, kinds: tuple[str, ...] = ("pong", "transcript", "error")) -> dict[str, Any]:
+        """The next event that answers the client (`error`, `pong`, or the echo of a text turn); the
+        interviewer's own events, and what the STT makes of fuzzed audio, are skipped."""
         deadline = time.monotonic() + REPLY_TIMEOUT_S
         while True:
             event = check_event(self.connection.recv(timeout=max(0.1, deadline - time.monotonic())))
-            if event["type"] in ("pong", "transcript") or (
-                event["type"] == "error" and "turn_id" not in event
-            ):
+            if event["type"] == "transcript" and not event["is_final"]:
+                continue  # a partial transcript of fuzzed audio
+            if event["type"] in kinds and not (event["type"] == "error" and "turn_id" in event):
                 return event
 
     def assert_usable(self) -> None:
         self.send(json.dumps({"type": "ping"}))
-        assert self.next_reply() == {"type": "pong"}
+        assert self.next_reply(("pong",)) == {"type": "pong"}
 
     def close(self) -> None:
         self._stack.close()
@@ -186,10 +187,12 @@ def test_arbitrary_text_frames(sock: Socket, frame: str) -> None:
     sock.assert_usable()
 
 
-@FUZZ
+@settings(FUZZ, max_examples=60)
 @given(frame=st.binary(min_size=1, max_size=4096))
-def test_binary_frames_are_audio_that_is_not_available(sock: Socket, frame: bytes) -> None:
-    expect_error(sock, frame, {"audio_unavailable"})
+def test_binary_frames_are_taken_as_audio_whatever_they_hold(sock: Socket, frame: bytes) -> None:
+    """Garbage bytes are audio (noise, or a blob that does not decode): no error here, nothing breaks."""
+    sock.send(frame)
+    sock.assert_usable()
 
 
 @settings(FUZZ, max_examples=25)
@@ -256,8 +259,7 @@ def test_many_sockets_at_once(platform: FuzzPlatform, session_id: str) -> None:
             s.send(b"\x00" * 10)
             s.send("{")
         for s in sockets:
-            assert s.next_reply()["code"] == "audio_unavailable"
-            assert s.next_reply()["code"] == "invalid_json"
+            assert s.next_reply(("error",))["code"] == "invalid_json"
             s.assert_usable()
     finally:
         for s in sockets:
