@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 AGENT_REPLICAS ?= 1
 TOOLS_REPLICAS ?= 1
+STT_REPLICAS ?= 1
+TTS_REPLICAS ?= 1
 PYTEST_ARGS ?=
 
 .PHONY: install run test test-fast lint bench docs clean
@@ -17,7 +19,8 @@ $(STAMP): requirements.txt requirements-dev.txt requirements-llm.txt deploy/inst
 install: $(STAMP)
 
 run: install
-	$(PY) -m deploy.run_local --agent-replicas $(AGENT_REPLICAS) --tools-replicas $(TOOLS_REPLICAS)
+	$(PY) -m deploy.run_local --agent-replicas $(AGENT_REPLICAS) --tools-replicas $(TOOLS_REPLICAS) \
+		--stt-replicas $(STT_REPLICAS) --tts-replicas $(TTS_REPLICAS)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -54,12 +54,22 @@ class ServiceSpec:
     replicas: int = 1
 
 
-def default_services(agent_replicas: int = 1, tools_replicas: int = 1) -> list[ServiceSpec]:
-    services = [ServiceSpec("agent", "services.agent", agent_replicas)]
-    if (REPO_ROOT / "services" / "tools" / "__main__.py").exists():
-        services.append(ServiceSpec("tools", "services.tools", tools_replicas))
-    services.append(ServiceSpec("gateway", "services.gateway"))
-    return services
+def default_services(
+    agent_replicas: int = 1, tools_replicas: int = 1, stt_replicas: int = 1, tts_replicas: int = 1
+) -> list[ServiceSpec]:
+    """Every service of the platform; `*_replicas=0` leaves one out (e.g. text-only tests without voice)."""
+    wanted = [
+        ServiceSpec("agent", "services.agent", agent_replicas),
+        ServiceSpec("tools", "services.tools", tools_replicas),
+        ServiceSpec("stt", "services.stt", stt_replicas),
+        ServiceSpec("tts", "services.tts", tts_replicas),
+        ServiceSpec("gateway", "services.gateway"),
+    ]
+    return [spec for spec in wanted if spec.replicas > 0 and _has_entry_point(spec.module)]
+
+
+def _has_entry_point(module: str) -> bool:
+    return (REPO_ROOT / module.replace(".", "/") / "__main__.py").exists()
 
 
 def free_port() -> int:

@@ -20,6 +20,8 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--agent-replicas", type=int, default=1)
     parser.add_argument("--tools-replicas", type=int, default=1)
+    parser.add_argument("--stt-replicas", type=int, default=1)
+    parser.add_argument("--tts-replicas", type=int, default=1)
     return parser.parse_args()
 
 
@@ -34,7 +36,9 @@ async def main() -> None:
         http_port=settings.port,
         nats_url=external_nats,
         nats_port=nats_port,
-        services=default_services(args.agent_replicas, args.tools_replicas),
+        services=default_services(
+            args.agent_replicas, args.tools_replicas, args.stt_replicas, args.tts_replicas
+        ),
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
