@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import signal
 import socket
@@ -52,6 +53,14 @@ class ServiceSpec:
     name: str
     module: str
     replicas: int = 1
+
+
+# The services that pull work from a shared durable consumer: ready once one of them waits for work.
+WORK_CONSUMERS = (
+    ("agent", subjects.TURNS_STREAM, subjects.AGENT_TURNS_CONSUMER),
+    ("stt", subjects.VOICE_STREAM, subjects.STT_CLAIMS_CONSUMER),
+    ("tts", subjects.SPEECH_STREAM, subjects.TTS_SENTENCES_CONSUMER),
+)
 
 
 def default_services(
@@ -234,19 +243,24 @@ class LocalPlatform:
                 await self._until(
                     lambda: answers("/api/problems"), self.ready_timeout_s, "the tools service did not answer"
                 )
-        if "agent" in names:
-            await self._until(self._agent_listening, self.ready_timeout_s, "no agent took turns")
+        for name, stream, consumer in WORK_CONSUMERS:
+            if name in names:
+                await self._until(
+                    functools.partial(self._pulling, stream, consumer),
+                    self.ready_timeout_s,
+                    f"no {name} took work",
+                )
 
-    async def _agent_listening(self) -> bool:
-        """An agent replica has a pull request waiting on the shared turns consumer."""
+    async def _pulling(self, stream: str, consumer: str) -> bool:
+        """A replica has a pull request waiting on the shared consumer (its model is loaded)."""
         try:
             nc = await nats.connect(self.resolved_nats_url, connect_timeout=2, max_reconnect_attempts=0)
         except Exception:
             return False
         try:
-            info = await nc.jetstream().consumer_info(subjects.TURNS_STREAM, subjects.AGENT_TURNS_CONSUMER)
+            info = await nc.jetstream().consumer_info(stream, consumer)
             return (info.num_waiting or 0) > 0
-        except Exception:  # the consumer does not exist until the first agent has started
+        except Exception:  # the consumer does not exist until the first replica has started
             return False
         finally:
             await nc.close()
