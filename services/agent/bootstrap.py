@@ -17,6 +17,7 @@ from services.agent.llm import create_llm
 from services.agent.llm.options import BedrockOptions, LlamaCppOptions, LLMOptions, OpenAIOptions
 from services.agent.nats_adapters import JetStreamTurnOrder, KvLeases, NatsOutbox
 from services.agent.responders import LLMResponder, Responder, ScriptedResponder
+from services.agent.speculation import Speculator
 from services.agent.turns import TurnProcessor
 from shared import subjects
 from shared.config import Settings
@@ -92,7 +93,9 @@ def create_app(
     router = build_router(settings, concurrency=turn_concurrency(settings))
     outbox = NatsOutbox.declare(broker, router)
     broker.include_router(router)
+    speculator = Speculator(interviewer, repo)
     app = FastStream(broker, logger=log)
+    app.context.set_global("speculator", speculator)
 
     @app.on_startup
     async def start() -> None:
@@ -110,6 +113,7 @@ def create_app(
             outbox,
             stuck_after_s=settings.turn_stuck_after_s,
             heartbeat_s=settings.turn_ack_wait_s / 3,
+            speculator=speculator,
         )
         app.context.set_global("turn_processor", processor)
 
@@ -123,6 +127,7 @@ def create_app(
 
     @app.after_shutdown
     async def close() -> None:
+        await speculator.aclose()
         await interviewer.responder.aclose()
 
     return app

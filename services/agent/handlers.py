@@ -17,15 +17,17 @@ from faststream.middlewares import ExceptionMiddleware
 from faststream.nats import JStream, NatsMessage, NatsRouter, PullSub
 from pydantic import ValidationError
 
+from services.agent.speculation import Speculator
 from services.agent.turns import Ack, TurnProcessor
 from shared import subjects
 from shared.config import Settings
-from shared.events import Interrupt, UserTurn
+from shared.events import Interrupt, ProvisionalTurn, UserTurn
 from shared.messaging import agent_turns_consumer
 
 log = logging.getLogger(__name__)
 
 Processor = Annotated[TurnProcessor, Context("turn_processor")]
+Ahead = Annotated[Speculator, Context("speculator")]
 
 
 class _NatsDelivery:
@@ -108,5 +110,15 @@ def build_router(settings: Settings, *, concurrency: int) -> NatsRouter:
     async def on_heard(event: Interrupt, processor: Processor) -> None:
         if event.turn_id is not None and event.heard_text is not None:
             await processor.keep_heard(event.session_id, event.turn_id, event.heard_text)
+
+    @router.subscriber(
+        subjects.SPECULATE_ALL,
+        queue="agent-speculate",
+        title="agent: before the turn is certain",
+        description="The candidate's words so far (pre-read into the model) or a likely final answer "
+        "(its reply written ahead, replayed if the real turn has the same words).",
+    )
+    async def on_provisional(event: ProvisionalTurn, speculator: Ahead) -> None:
+        await speculator.on_provisional(event)
 
     return router

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.agent.domain.planner import CandidateContext, InterviewState, ReplyPlan, plan_turn
-from services.agent.domain.prompts import build_messages, start_message, system_prompt
+from services.agent.domain.prompts import build_messages, prefix_messages, start_message, system_prompt
 from services.agent.domain.question_bank import Question, load_question_bank
 from services.agent.domain.reply_guard import ReplyGuard
 from services.agent.responders import Responder
@@ -80,6 +80,15 @@ class Interviewer:
         if itype is None:
             raise UnknownInterviewType(session.interview_type)
         return itype
+
+    async def prefill(self, session: SessionRecord, words_so_far: str) -> None:
+        """Let the model pre-read a turn still being spoken, so its reply reads only the rest."""
+        itype = self._interview_type(session)
+        state = InterviewState.model_validate(session.agent_state or {})
+        messages = prefix_messages(
+            itype, session.transcript, state.notes_by_turn, state.start_text, words_so_far, self.prompt_budget
+        )
+        await self.responder.prefill(messages)
 
     async def reply(
         self,

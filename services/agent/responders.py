@@ -23,6 +23,8 @@ class Responder(Protocol):
 
     def respond(self, plan: ReplyPlan, messages: Sequence[ChatMessage]) -> AsyncIterator[str]: ...
 
+    async def prefill(self, messages: Sequence[ChatMessage]) -> None: ...
+
     async def warm_up(self, system_prompts: Sequence[str]) -> None: ...
 
     async def aclose(self) -> None: ...
@@ -42,6 +44,9 @@ class LLMResponder:
             temperature=self.temperature,
             stop=("Candidate:", "[Interviewer notes", "<|im_end|>"),
         )
+
+    async def prefill(self, messages: Sequence[ChatMessage]) -> None:
+        await self.llm.prefill(messages)
 
     async def warm_up(self, system_prompts: Sequence[str]) -> None:
         await self.llm.warm_up(system_prompts)
@@ -64,6 +69,9 @@ class ScriptedResponder:
             yield piece
             # Even with no delay, yield the loop: other sessions' turns interleave, as with a model.
             await asyncio.sleep(self.word_delay_s)
+
+    async def prefill(self, messages: Sequence[ChatMessage]) -> None:
+        return None
 
     async def warm_up(self, system_prompts: Sequence[str]) -> None:
         return None

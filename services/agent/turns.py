@@ -25,6 +25,7 @@ from typing import Literal, Protocol
 
 from services.agent.interviewer import Interviewer, TurnOutcome, UnknownInterviewType
 from services.agent.llm.base import LLMError
+from services.agent.speculation import Speculator
 from shared.events import AssistantReply, SpeakRequest, TurnFailed, UserTurn
 from shared.sessions import SessionNotFound, SessionRecord, SessionRepository, TranscriptEntry, utc_now_iso
 
@@ -136,6 +137,7 @@ class TurnProcessor:
         *,
         stuck_after_s: float = 180.0,
         heartbeat_s: float = 3.0,
+        speculator: Speculator | None = None,
     ) -> None:
         self.repo = repo
         self.interviewer = interviewer
@@ -146,6 +148,7 @@ class TurnProcessor:
         # Well inside the consumer's ack_wait, so a long reply is never redelivered to another replica.
         self.heartbeat_s = heartbeat_s
         self._in_flight: dict[str, InFlight] = {}
+        self.speculator = speculator
 
     def interrupt(self, session_id: str, turn_id: str | None, heard_text: str | None = None) -> bool:
         """Stop the reply in flight for this session on this replica (if any); `heard_text` (voice) is
@@ -264,10 +267,13 @@ class TurnProcessor:
                 )
                 await self.outbox.speak(request)
 
+            spoken = say if turn.speak else None
+            if self.speculator is not None and attempt == 1:
+                ahead = await self.speculator.replay(session, turn, emit, spoken)
+                if ahead is not None:
+                    return ahead
             try:
-                return await self.interviewer.reply(
-                    session, turn, emit, cancelled, say if turn.speak else None
-                )
+                return await self.interviewer.reply(session, turn, emit, cancelled, spoken)
             except LLMError as err:
                 # Retry only if nothing reached the candidate yet: a half-streamed reply cannot be taken back.
                 if not err.retryable or index > 0 or attempt == LLM_ATTEMPTS:

@@ -100,7 +100,11 @@ class FakeLLM:
         self.reply = reply
         self.fail = fail
         self.calls: list[Sequence[ChatMessage]] = []
+        self.prefilled: list[Sequence[ChatMessage]] = []
         self.gate: object | None = None
+
+    async def prefill(self, messages: Sequence[ChatMessage]) -> None:
+        self.prefilled.append(messages)
 
     async def stream(
         self,

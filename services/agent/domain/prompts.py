@@ -45,11 +45,15 @@ def start_message(itype: InterviewType, candidate: CandidateContext, cv_summary:
     return "\n".join(parts)
 
 
-def with_notes(candidate_words: str, guidance: str) -> str:
+def _candidate_words(candidate_words: str) -> str:
     words = candidate_words.strip()
     if len(words) > MAX_CANDIDATE_CHARS_IN_PROMPT:
         words = words[:MAX_CANDIDATE_CHARS_IN_PROMPT] + " [...]"
-    return f"{words}\n\n[Interviewer notes: {guidance}]"
+    return words
+
+
+def with_notes(candidate_words: str, guidance: str) -> str:
+    return f"{_candidate_words(candidate_words)}\n\n[Interviewer notes: {guidance}]"
 
 
 def build_messages(
@@ -73,6 +77,22 @@ def build_messages(
     else:
         current = ChatMessage("user", with_notes(current_user_text, plan.guidance))
     return [system, *_fit(history, budget_tokens - _tokens(system) - _tokens(current)), current]
+
+
+def prefix_messages(
+    itype: InterviewType,
+    transcript: Sequence[TranscriptEntry],
+    notes_by_turn: dict[str, str],
+    start_text: str,
+    words_so_far: str,
+    budget_tokens: int,
+) -> list[ChatMessage]:
+    """The prompt of a turn still being spoken, up to the candidate's words so far: the exact prefix of
+    the turn's real prompt (which adds the rest of the words and the notes), for the model to pre-read."""
+    system = ChatMessage("system", system_prompt(itype))
+    history = _history(transcript, notes_by_turn, start_text)
+    current = ChatMessage("user", _candidate_words(words_so_far))
+    return [system, *_fit(history, budget_tokens - _tokens(system) - _tokens(current) - 64), current]
 
 
 def _history(

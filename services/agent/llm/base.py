@@ -35,6 +35,11 @@ class LLMProvider(Protocol):
         """
         ...
 
+    async def prefill(self, messages: Sequence[ChatMessage]) -> None:
+        """Read `messages` into the model's cache ahead of the reply that will start with them (the
+        candidate's words so far); a no-op where nothing can be cached, and never a delay for a reply."""
+        ...
+
     async def warm_up(self, system_prompts: Sequence[str]) -> None:
         """Precompute what can be precomputed for these system prompts; a no-op where nothing can."""
         ...

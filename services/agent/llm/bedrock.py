@@ -75,6 +75,9 @@ class BedrockProvider:
         self._active_lock = threading.Lock()
         self._closed = False
 
+    async def prefill(self, messages: Sequence[ChatMessage]) -> None:
+        return None  # a remote model caches prompts on its side, if at all
+
     async def warm_up(self, system_prompts: Sequence[str]) -> None:
         return None  # nothing to precompute on our side
 

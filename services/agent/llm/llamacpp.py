@@ -71,6 +71,7 @@ class LlamaCppProvider:
         self._active: set[StreamSink] = set()  # guarded by _active_lock: worker threads add and remove
         self._active_lock = threading.Lock()
         self._closed = False
+        self._jobs = 0  # replies and prefills submitted and not yet finished (event loop only)
 
     async def warm_up(self, system_prompts: Sequence[str]) -> None:
         """Load the model and evaluate each system prompt, so a first turn only reads its own words."""
@@ -88,6 +89,7 @@ class LlamaCppProvider:
     ) -> AsyncIterator[str]:
         self._check_open()
         request = _Request([_as_dict(m) for m in messages], max_tokens, temperature, list(stop))
+        self._jobs += 1
         pieces = stream_from_thread(
             self._worker,
             functools.partial(self._generate_in_worker, request),
@@ -98,7 +100,21 @@ class LlamaCppProvider:
             async for piece in pieces:
                 yield piece
         finally:
+            self._jobs -= 1
             await pieces.aclose()  # marks the job cancelled: the worker stops before its next token
+
+    async def prefill(self, messages: Sequence[ChatMessage]) -> None:
+        """Evaluate the prompt into the KV cache, so the reply that starts with it reads only the rest.
+        Skipped while the model has other work: a prefill must never delay a reply."""
+        self._check_open()
+        if self._jobs:
+            return
+        self._jobs += 1
+        try:
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(self._worker, self._prefill_in_worker, [_as_dict(m) for m in messages])
+        finally:
+            self._jobs -= 1
 
     async def aclose(self) -> None:
         if self._closed:
@@ -137,6 +153,17 @@ class LlamaCppProvider:
             except ValueError as exc:  # e.g. a system prompt longer than the context
                 raise LLMError(f"llama.cpp could not evaluate a system prompt: {exc}") from exc
             log.debug("warmed a %d-char system prompt in %.2f s", len(prompt), time.perf_counter() - started)
+
+    def _prefill_in_worker(self, messages: list[dict[str, str]]) -> None:
+        model = self._model_in_worker()
+        try:
+            # One token: the prompt is what is wanted; running the stream to its end stores the state.
+            for _ in model.create_chat_completion(
+                messages, stream=True, max_tokens=1, temperature=0.0, stop=[]
+            ):
+                pass
+        except ValueError as exc:  # a prompt over the context: the reply will say so, not the prefill
+            log.debug("prefill skipped: %s", exc)
 
     def _generate_in_worker(self, request: _Request, sink: StreamSink) -> None:
         with self._active_lock:

@@ -36,6 +36,9 @@ class OpenAICompatProvider:
         )
         self._closed = False
 
+    async def prefill(self, messages: Sequence[ChatMessage]) -> None:
+        return None  # a remote model caches prompts on its side, if at all
+
     async def warm_up(self, system_prompts: Sequence[str]) -> None:
         return None  # the server keeps its own caches; nothing to precompute from here
 

@@ -1,0 +1,67 @@
+"""Work before the turn is certain: the words so far pre-read, the likely answer's reply written ahead
+and replayed only when the real turn has the same words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from services.agent.speculation import Speculator
+from shared.events import ProvisionalTurn, UserTurn
+from tests.agent.test_turns import Rig
+
+
+def rig_with_speculator(tmp_path: Path) -> tuple[Rig, Speculator]:
+    rig = Rig(tmp_path)
+    speculator = Speculator(rig.processor.interviewer, rig.repo)
+    rig.processor.speculator = speculator
+    return rig, speculator
+
+
+def provisional(text: str, *, final: bool = False, cancelled: bool = False) -> ProvisionalTurn:
+    return ProvisionalTurn(session_id="s1", turn_id="v1", text=text, likely_final=final, cancelled=cancelled)
+
+
+def spoken(text: str) -> UserTurn:
+    return UserTurn(session_id="s1", turn_id="v1", kind="speech", text=text, speak=True)
+
+
+async def test_the_words_so_far_are_the_prefix_of_the_real_prompt(tmp_path: Path) -> None:
+    rig, speculator = rig_with_speculator(tmp_path)
+    await rig.session()
+    await rig.deliver(UserTurn(session_id="s1", turn_id="start-s1", kind="start"))
+    await speculator.on_provisional(provisional("I would shard"))
+    (prefill,) = rig.llm.prefilled
+    await rig.deliver(spoken("I would shard by customer id."))
+    real = rig.llm.calls[-1]
+    assert [m.content for m in prefill[:-1]] == [m.content for m in real[:-1]]
+    assert real[-1].content.startswith(prefill[-1].content) and prefill[-1].content == "I would shard"
+
+
+async def test_a_reply_written_ahead_is_replayed_when_the_words_match(tmp_path: Path) -> None:
+    rig, speculator = rig_with_speculator(tmp_path)
+    await rig.session()
+    await speculator.on_provisional(provisional("I use Kafka.", final=True))
+    await rig.deliver(spoken("I use Kafka."))
+    assert len(rig.llm.calls) == 1  # written once, ahead
+    reply = rig.outbox.replies[-1]
+    assert reply.metrics["written_ahead"] == 1.0 and reply.metrics["first_token_at"] >= reply.ts - 5
+    stored = (await rig.repo.get("s1")).transcript
+    assert [(e.role, e.turn_id) for e in stored] == [("user", "v1"), ("assistant", "v1")]
+    assert "".join(t for tid, _, t in rig.outbox.chunks if tid == "v1").strip() == stored[-1].text
+    pieces = sorted(r.index for r in rig.outbox.spoken if r.turn_id == "v1")
+    assert pieces == list(range(len(pieces))) and pieces
+
+
+async def test_different_words_or_resumed_speech_drop_the_reply_written_ahead(tmp_path: Path) -> None:
+    rig, speculator = rig_with_speculator(tmp_path)
+    await rig.session()
+    await speculator.on_provisional(provisional("I use Kafka.", final=True))
+    await rig.deliver(spoken("I use Kafka and Flink."))
+    assert len(rig.llm.calls) == 2  # the speculation, then the real reply
+    assert "written_ahead" not in rig.outbox.replies[-1].metrics
+    rig2, speculator2 = rig_with_speculator(tmp_path / "b")
+    await rig2.session()
+    await speculator2.on_provisional(provisional("Done.", final=True))
+    await speculator2.on_provisional(provisional("", cancelled=True))  # the candidate went on speaking
+    await rig2.deliver(spoken("Done."))
+    assert "written_ahead" not in rig2.outbox.replies[-1].metrics
