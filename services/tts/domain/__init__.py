@@ -1,0 +1,15 @@
+"""The TTS service's logic without transport or engines: speech text, WAV framing, interrupted turns."""
+
+from services.tts.domain.interrupts import InterruptedTurns
+from services.tts.domain.text import speech_text
+from services.tts.domain.wav import frame_wav, pcm_duration_s, read_wav, recording_key, trim_silence
+
+__all__ = [
+    "InterruptedTurns",
+    "frame_wav",
+    "pcm_duration_s",
+    "read_wav",
+    "recording_key",
+    "speech_text",
+    "trim_silence",
+]

@@ -1,0 +1,247 @@
+"""The use case: speak one sentence of a reply. Ports: SpeechEngine, AudioOutbox (and shared ObjectStore).
+
+For each `SpeakRequest` (any replica may take any sentence; `index` and `final` pass through untouched, the
+gateway puts the sentences back in order):
+
+1. a sentence of an interrupted turn is dropped before any work: nothing is synthesised or published;
+2. the text is made speakable (`domain.speech_text`); nothing to say -> `SpeechAudio(wav=None)`, so the
+   gateway still sees every index;
+3. the engine synthesises it in a worker thread (never on the event loop; an engine that is not
+   thread-safe is serialised by a lock); if it fails, times out or returns no audio, the fallback engine
+   (espeak-ng) says the sentence instead; if every engine fails -> `SpeechAudio(failed=True)`;
+4. if the turn was interrupted meanwhile, the audio is dropped (the gateway stops the turn anyway);
+5. the WAV is published inline (base64) and then kept as a recording; a WAV larger than a NATS message is
+   stored first and published by reference (`audio_key`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from services.tts.domain import (
+    InterruptedTurns,
+    frame_wav,
+    pcm_duration_s,
+    recording_key,
+    speech_text,
+    trim_silence,
+)
+from shared.events import Interrupt, SpeakRequest, SpeechAudio
+from shared.messaging import MAX_INLINE_AUDIO_BYTES
+from shared.storage import ObjectStore
+
+log = logging.getLogger("tts.speaker")
+
+WARM_UP_TEXT = "Hello, let's begin."
+DEFAULT_SYNTHESIS_TIMEOUT_S = 20.0
+
+
+class SpeechEngine(Protocol):
+    """A text-to-speech engine. `synthesize` is blocking (it runs in a worker thread) and returns PCM16
+    little-endian mono samples at `sample_rate`; it raises on failure."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def voice(self) -> str: ...
+
+    @property
+    def sample_rate(self) -> int: ...
+
+    @property
+    def thread_safe(self) -> bool:
+        """May `synthesize` run in several threads at once?"""
+        ...
+
+    def synthesize(self, text: str) -> bytes: ...
+
+
+class AudioOutbox(Protocol):
+    async def publish(self, audio: SpeechAudio) -> None: ...
+
+
+Status = Literal["spoken", "silent", "failed", "skipped"]
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """What became of one sentence (for the log and the tests)."""
+
+    status: Status
+    engine: str | None = None
+    synthesis_s: float = 0.0
+    duration_s: float = 0.0
+    audio_key: str | None = None  # set when the audio went by reference
+
+
+class _Guarded:
+    """An engine with its lock, if it needs one."""
+
+    def __init__(self, engine: SpeechEngine) -> None:
+        self.engine = engine
+        self._lock = None if engine.thread_safe else threading.Lock()
+
+    def synthesize(self, text: str) -> bytes:
+        if self._lock is None:
+            return self.engine.synthesize(text)
+        with self._lock:
+            return self.engine.synthesize(text)
+
+
+class Speaker:
+    def __init__(
+        self,
+        engine: SpeechEngine,
+        *,
+        store: ObjectStore,
+        outbox: AudioOutbox,
+        fallback: SpeechEngine | None = None,
+        interrupts: InterruptedTurns | None = None,
+        synthesis_timeout_s: float = DEFAULT_SYNTHESIS_TIMEOUT_S,
+        max_inline_bytes: int = MAX_INLINE_AUDIO_BYTES,
+    ) -> None:
+        self._engines = [_Guarded(engine)] + ([_Guarded(fallback)] if fallback is not None else [])
+        self.store = store
+        self.outbox = outbox
+        self.interrupts = interrupts or InterruptedTurns()
+        self.synthesis_timeout_s = synthesis_timeout_s
+        self.max_inline_bytes = max_inline_bytes
+
+    @property
+    def engine(self) -> SpeechEngine:
+        return self._engines[0].engine
+
+    @property
+    def fallback(self) -> SpeechEngine | None:
+        return self._engines[1].engine if len(self._engines) > 1 else None
+
+    async def warm_up(self) -> float:
+        """One short sentence through every engine, so the first reply pays no first-call cost. An engine
+        that fails its warm-up is dropped (the fallback takes its place, with a warning); RuntimeError if
+        none is left. Returns the main engine's warm-up time (s)."""
+        times: dict[str, float] = {}
+        working = []
+        for guarded in self._engines:
+            started = time.perf_counter()
+            try:
+                pcm = await asyncio.wait_for(
+                    asyncio.to_thread(guarded.synthesize, WARM_UP_TEXT), self.synthesis_timeout_s
+                )
+                if not pcm:
+                    raise RuntimeError("it produced no audio")
+            except Exception as error:
+                log.warning(
+                    "the %s engine failed its warm-up (%s): it is not used",
+                    guarded.engine.name,
+                    error or type(error).__name__,
+                )
+                continue
+            times[guarded.engine.name] = time.perf_counter() - started
+            working.append(guarded)
+        if not working:
+            raise RuntimeError("no TTS engine works (see the warnings above)")
+        if working[0] is not self._engines[0]:
+            log.warning("speaking with %s instead of %s", working[0].engine.name, self.engine.name)
+        self._engines = working
+        return times[self.engine.name]
+
+    def interrupt(self, event: Interrupt) -> bool:
+        """Remember an interrupt; True if it is new."""
+        return self.interrupts.add(event.session_id, event.turn_id, event.ts)
+
+    def interrupted(self, request: SpeakRequest) -> bool:
+        return self.interrupts.covers(request.session_id, request.turn_id, request.ts)
+
+    async def speak(self, request: SpeakRequest) -> Spoken:
+        if self.interrupted(request):
+            return Spoken("skipped")
+        text = speech_text(request.text)
+        if not text:
+            await self.outbox.publish(self._audio(request))
+            return Spoken("silent")
+        synthesis = await self._synthesize(text, request)
+        if self.interrupted(request):  # the candidate barged in while this sentence was being made
+            return Spoken("skipped")
+        if synthesis is None:
+            await self.outbox.publish(self._audio(request, failed=True))
+            return Spoken("failed")
+        engine, pcm, seconds = synthesis
+        pcm = trim_silence(pcm, engine.sample_rate)
+        if not pcm:
+            await self.outbox.publish(self._audio(request))
+            return Spoken("silent", engine.name, seconds)
+        wav = frame_wav(pcm, engine.sample_rate)
+        duration = pcm_duration_s(pcm, engine.sample_rate)
+        key = recording_key(request.session_id, request.turn_id, request.index)
+        if len(wav) > self.max_inline_bytes:
+            try:
+                await self.store.put(key, wav, content_type="audio/wav")
+            except Exception:
+                log.exception("could not store %s: sentence %d reported failed", key, request.index)
+                await self.outbox.publish(self._audio(request, failed=True))
+                return Spoken("failed", engine.name, seconds)
+            await self.outbox.publish(self._audio(request, audio_key=key, duration_s=duration))
+            return Spoken("spoken", engine.name, seconds, duration, key)
+        # Inline: the candidate hears it first; the recording is kept after (losing it loses no audio).
+        await self.outbox.publish(self._audio(request, wav=wav, duration_s=duration))
+        try:
+            await self.store.put(key, wav, content_type="audio/wav")
+        except Exception:
+            log.exception("could not keep the recording %s", key)
+        return Spoken("spoken", engine.name, seconds, duration)
+
+    async def _synthesize(self, text: str, request: SpeakRequest) -> tuple[SpeechEngine, bytes, float] | None:
+        """The first engine's audio that works, with the seconds it took; None if every engine failed."""
+        for position, guarded in enumerate(self._engines):
+            if position and self.interrupted(request):
+                return None
+            started = time.perf_counter()
+            try:
+                pcm = await asyncio.wait_for(
+                    asyncio.to_thread(guarded.synthesize, text), self.synthesis_timeout_s
+                )
+                if not pcm:
+                    raise RuntimeError("no audio")
+            except Exception as error:
+                following = (
+                    self._engines[position + 1].engine.name if position + 1 < len(self._engines) else None
+                )
+                log.warning(
+                    "%s failed on sentence %d of turn %s (%s)%s",
+                    guarded.engine.name,
+                    request.index,
+                    request.turn_id,
+                    repr(error) if isinstance(error, TimeoutError) else error,
+                    f": trying {following}" if following else "",
+                )
+                continue
+            return guarded.engine, pcm, time.perf_counter() - started
+        log.error("no engine could say sentence %d of turn %s: %r", request.index, request.turn_id, text)
+        return None
+
+    @staticmethod
+    def _audio(
+        request: SpeakRequest,
+        *,
+        wav: bytes | None = None,
+        audio_key: str | None = None,
+        duration_s: float = 0.0,
+        failed: bool = False,
+    ) -> SpeechAudio:
+        return SpeechAudio(
+            session_id=request.session_id,
+            turn_id=request.turn_id,
+            index=request.index,
+            text=request.text,
+            final=request.final,
+            wav=wav,  # raw here, base64 in the JSON on the wire
+            audio_key=audio_key,
+            duration_s=round(duration_s, 3),
+            failed=failed,
+        )
