@@ -25,6 +25,7 @@ from services.gateway.bootstrap import create_app as create_gateway
 from services.gateway.bus import declare_publishers
 from services.tools import handlers as tools_handlers
 from services.tools.bootstrap import create_app as create_tools
+from services.tts.bootstrap import create_app as create_tts
 from shared.config import Settings
 from shared.messaging import make_broker
 
@@ -40,7 +41,12 @@ def asyncapi_document(settings: Settings | None = None) -> dict[str, Any]:
     settings = settings or Settings(llm_provider="scripted")  # no model is loaded to describe the agent
     gateway = make_broker(settings, "gateway")
     declare_publishers(gateway)
-    brokers = [gateway, create_agent(settings).broker, create_tools(settings).broker]
+    brokers = [
+        gateway,
+        create_agent(settings).broker,
+        create_tools(settings).broker,
+        create_tts(settings).broker,
+    ]
     spec = AsyncAPI(
         *(broker for broker in brokers if broker is not None),
         title="PrepAI messaging",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 from deploy.api_docs import asyncapi_document, openapi_document
 from shared import subjects
@@ -11,7 +12,7 @@ from shared import subjects
 def resolve(document: dict[str, Any], ref: str) -> dict[str, Any]:
     node: Any = document
     for part in ref.removeprefix("#/").split("/"):
-        node = node[part.replace("%20", " ")]
+        node = node[unquote(part)]
     assert isinstance(node, dict)
     return node
 
