@@ -24,6 +24,7 @@ from services.agent.bootstrap import create_app as create_agent
 from services.gateway.bootstrap import create_app as create_gateway
 from services.gateway.bus import declare_publishers
 from services.tools import handlers as tools_handlers
+from services.stt.bootstrap import create_app as create_stt
 from services.tools.bootstrap import create_app as create_tools
 from services.tts.bootstrap import create_app as create_tts
 from shared.config import Settings

@@ -72,6 +72,9 @@ router = APIRouter()
 CLOSE_TRY_AGAIN_LATER = 1013
 # A spoken reply whose audio never comes (no TTS running) still ends: its metrics and `listening` go out.
 AUDIO_GRACE_S = 10.0
+# The STT gives up a socket whose audio stopped for 10 minutes; audio after a long silence starts a new
+# audio timeline (a new claim) well before that.
+AUDIO_IDLE_RESTART_S = 300.0
 _CONTAINER_MAGIC = (b"RIFF", b"\x1aE\xdf\xa3", b"OggS")  # WAV, WebM/Matroska, Ogg
 
 State = Literal["listening", "thinking", "speaking"]
@@ -113,6 +116,7 @@ class Conversation:
         self.socket_id = new_id()
         self.audio_seq = 0
         self.claimed = False
+        self.last_audio_at = 0.0
         self.sequencer = AudioSequencer()
         self.playback = Playback()
         self.state: State | None = None
@@ -177,17 +181,24 @@ class Conversation:
         """A binary frame: the candidate's audio, published in order for the STT service."""
         if not data:
             return
+        if self.claimed and time.time() - self.last_audio_at > AUDIO_IDLE_RESTART_S:
+            await self.hint("end")  # the old timeline is over: the STT finishes it
+            self.socket_id, self.audio_seq, self.claimed = new_id(), 0, False
+        self.last_audio_at = time.time()
         audio_format: AudioFormat = "container" if data.startswith(_CONTAINER_MAGIC) else "pcm16"
-        chunk = AudioChunk(
-            session_id=self.session_id, socket_id=self.socket_id, seq=self.audio_seq, format=audio_format
-        )
         try:
+            key = None
             if len(data) > MAX_INLINE_AUDIO_BYTES:  # larger than a NATS message: by reference
                 key = f"uploads/{self.session_id}/audio-{self.socket_id}-{self.audio_seq}"
                 await self.deps.store.put(key, data)
-                chunk = chunk.model_copy(update={"audio_key": key})
-            else:
-                chunk = chunk.model_copy(update={"pcm": data})
+            chunk = AudioChunk(
+                session_id=self.session_id,
+                socket_id=self.socket_id,
+                seq=self.audio_seq,
+                format=audio_format,
+                pcm=None if key else data,
+                audio_key=key,
+            )
             await self._publish_audio(chunk)
         except Exception as err:  # broker or storage down: the frame is lost, say so
             log.error("could not publish audio for %s: %s", self.session_id, err)

@@ -51,7 +51,11 @@ class FakeBus:
     async def publish_interrupt(self, event: Event) -> None:
         self.published.append(event)
 
-    publish_playback = publish_metrics = publish_interrupt
+    publish_playback = publish_metrics = publish_claim = publish_interrupt
+
+    async def publish_audio(self, chunk: Event) -> int:
+        self.published.append(chunk)
+        return len(self.published)
 
 
 def conversation(speak: bool = True) -> tuple[Conversation, FakeSocket, FakeBus]:
@@ -167,3 +171,22 @@ async def test_barge_in_with_nothing_playing_is_ignored(speak: bool) -> None:
     talk, socket, bus = conversation(speak)
     await talk.on_event("bargein", BargeIn(session_id="s1", speech_ms=600).to_bytes())
     assert bus.published == [] and socket.events == []
+
+
+async def test_audio_after_a_long_silence_starts_a_new_timeline_with_a_new_claim() -> None:
+    talk, _, bus = conversation()
+    await talk.audio(b"\x00\x00" * 320)
+    first_socket = talk.socket_id
+    talk.last_audio_at -= 301  # five minutes of silence: the STT may give the socket up soon
+    await talk.audio(b"\x00\x00" * 320)
+    kinds = [
+        (type(e).__name__, getattr(e, "socket_id", None), getattr(e, "hint", None)) for e in bus.published
+    ]
+    assert kinds == [
+        ("AudioChunk", first_socket, None),
+        ("VoiceClaim", first_socket, None),
+        ("AudioChunk", first_socket, "end"),
+        ("AudioChunk", talk.socket_id, None),
+        ("VoiceClaim", talk.socket_id, None),
+    ]
+    assert talk.socket_id != first_socket
