@@ -487,31 +487,25 @@ class SocketTranscriber:
         assert u is not None
         span = action.span
         previous: asyncio.Future[Any] | None = u.commits[-1] if u.commits else None
+        commit = asyncio.create_task(self._decode_commit(u, span, previous))
+        u.commits.append(commit)
         if action.pause:
             heard = u.last_draft
             if heard is not None and heard[0][0] == span[0] and heard[0][1] >= action.speech_end:
                 u.speculation = asyncio.get_running_loop().create_future()
                 u.speculation.set_result(heard[1])
             else:
-                u.speculation = asyncio.create_task(self._decode_draft(u, span, previous))
-                previous = u.speculation
-        u.commits.append(asyncio.create_task(self._decode_commit(u, span, previous)))
+                # The segment's own decode, not a rougher draft before it: with the encoder window fitted to
+                # the audio it is fast enough, and the likely final text is then the final text itself, so
+                # the reply the agent writes ahead is the one it keeps.
+                u.speculation = asyncio.create_task(self._text_of(commit))
 
-    async def _decode_draft(self, u: _Utterance, span: Span, previous: asyncio.Future[Any] | None) -> str:
-        if previous is not None:  # in order (whatever became of it)
-            await asyncio.wait([previous])
+    @staticmethod
+    async def _text_of(commit: asyncio.Task[_Decoded]) -> str:
         try:
-            result = await self.pipeline.decoder.decode(
-                self.timeline.slice(*span),
-                hotwords=hotwords(u.context),
-                prompt=segment_prompt(u.committed_text),
-                word_timestamps=False,
-                draft=True,
-            )
-        except Exception:
-            log.warning("session %s: a draft decode failed", self.session_id, exc_info=True)
+            return (await commit).result.text
+        except Exception:  # reported by the commit itself
             return ""
-        return clean_transcript(result.text)
 
     async def _decode_commit(
         self, u: _Utterance, span: Span, previous: asyncio.Future[Any] | None
