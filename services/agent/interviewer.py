@@ -24,9 +24,6 @@ from shared.interview_types import INTERVIEW_TYPES, InterviewType, find_intervie
 from shared.sessions import SessionRecord
 
 Emit = Callable[[str], Awaitable[None]]
-# For these moves the model only writes a one-sentence reaction and the planned line follows verbatim:
-# small models asked to "ask this question" too often answer it themselves, in the candidate's voice.
-_LINE_ACTIONS = {"greet", "ask", "follow_up", "clarify", "move_on", "invite_questions", "hint", "closed"}
 
 
 @dataclass
@@ -129,7 +126,8 @@ class Interviewer:
     ) -> TurnOutcome:
         started = time.perf_counter()
         started_epoch = time.time()  # events cross processes: their timestamps are wall-clock
-        scripted_line = plan.action in _LINE_ACTIONS
+        # The model reacts in one sentence and the planned line follows, said as planned.
+        scripted_line = plan.says_line and not self.responder.says_planned_line
         guard = ReplyGuard(max_sentences=1 if scripted_line else None)
         voice = ReplyVoice(say, plan.line if scripted_line else None) if say is not None else None
         if voice is not None:

@@ -20,6 +20,8 @@ from services.agent.llm.base import LLMProvider
 
 class Responder(Protocol):
     name: str
+    # True when what it says is the planned line itself (no reaction of its own to put before it).
+    says_planned_line: bool
 
     def respond(self, plan: ReplyPlan, messages: Sequence[ChatMessage]) -> AsyncIterator[str]: ...
 
@@ -31,6 +33,8 @@ class Responder(Protocol):
 
 
 class LLMResponder:
+    says_planned_line = False
+
     def __init__(self, llm: LLMProvider, *, max_tokens: int, temperature: float) -> None:
         self.llm = llm
         self.name = llm.name
@@ -60,6 +64,7 @@ _PIECE_RE = re.compile(r"\S+\s*")
 
 class ScriptedResponder:
     name = "scripted"
+    says_planned_line = True
 
     def __init__(self, word_delay_s: float = 0.0) -> None:
         self.word_delay_s = word_delay_s

@@ -1,9 +1,11 @@
 """A reply's voice: its speakable pieces, requested from the TTS service as soon as each is complete.
 
 Pieces are numbered in speaking order (the gateway plays them by index). When the planner has a fixed line
-to say after the model's reaction (the next question), the line's sentences are requested at once, so they
-are synthesised while the model is still writing: the reaction owns the first `REACTION_SLOTS` indexes (its
-first clause, then the rest; an unused slot is sent empty to keep the order) and the line follows.
+to say after the model's reaction (the next question), the line's first sentence is requested at once, so
+it is synthesised while the model is still writing (it is the first thing said when the model has no
+reaction); the rest of the line follows the reaction, so the reaction never queues behind it at the TTS.
+The reaction owns the first `REACTION_SLOTS` indexes (its first clause, then the rest; an unused slot is
+sent empty to keep the order).
 """
 
 from __future__ import annotations
@@ -32,8 +34,11 @@ class ReplyVoice:
         return bool(self._line)
 
     async def start(self) -> None:
-        for offset, sentence in enumerate(self._line):
-            await self._say(REACTION_SLOTS + offset, sentence, offset == len(self._line) - 1)
+        if self._line:
+            await self._say_line(0)
+
+    async def _say_line(self, offset: int) -> None:
+        await self._say(REACTION_SLOTS + offset, self._line[offset], offset == len(self._line) - 1)
 
     async def feed(self, text: str) -> None:
         for piece in self._splitter.feed(text):
@@ -48,6 +53,8 @@ class ReplyVoice:
             if self._next == 0:  # no reaction at all: its slot goes out empty, keeping the order
                 await self._emit("", final=False)
             await self._emit(self._held, final=False)  # the rest of the reaction (or empty)
+            for offset in range(1, len(self._line)):
+                await self._say_line(offset)
             return
         await self._emit(rest, final=True)
 

@@ -33,18 +33,19 @@ class Recorder:
         self.said.append((index, text, final))
 
 
-async def test_the_fixed_line_is_requested_first_after_the_reaction_slots() -> None:
+async def test_the_fixed_line_starts_first_and_the_rest_follows_the_reaction() -> None:
     say = Recorder()
     voice = ReplyVoice(say, "Next question. How would you shard it?")
     await voice.start()
-    assert say.said == [
-        (REACTION_SLOTS, "Next question.", False),
-        (REACTION_SLOTS + 1, "How would you shard it?", True),
-    ]
+    assert say.said == [(REACTION_SLOTS, "Next question.", False)]  # synthesised while the model writes
     await voice.feed("Good, you covered the main ")
     await voice.feed("risk, and the cost. Also ")
     await voice.finish()
-    assert say.said[2:] == [(0, "Good, you covered the main risk,", False), (1, "and the cost. Also", False)]
+    assert say.said[1:] == [
+        (0, "Good, you covered the main risk,", False),
+        (1, "and the cost. Also", False),
+        (REACTION_SLOTS + 1, "How would you shard it?", True),
+    ]
     assert voice.first_piece_at is not None
 
 

@@ -67,6 +67,11 @@ class InterviewState(BaseModel):
     notes_by_turn: dict[str, str] = Field(default_factory=dict)
 
 
+LINE_ACTIONS = frozenset(
+    {"greet", "ask", "follow_up", "clarify", "move_on", "invite_questions", "hint", "closed"}
+)
+
+
 @dataclass(frozen=True)
 class ReplyPlan:
     action: Action
@@ -75,6 +80,12 @@ class ReplyPlan:
     guidance: str  # how to say it: an instruction for the language model
     question: Question | None = None
     acknowledge: bool = True  # react briefly to the candidate's answer first
+
+    @property
+    def says_line(self) -> bool:
+        """The model writes only a one-sentence reaction and the planned line follows verbatim: small
+        models asked to "ask this question" too often answer it themselves, in the candidate's voice."""
+        return self.action in LINE_ACTIONS
 
 
 @dataclass(frozen=True)
