@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 from services.agent.interviewer import Emit, Interviewer, TurnOutcome
+from services.agent.llm.base import LLMError
 from services.agent.speech import Say
 from shared.events import ProvisionalTurn, UserTurn
 from shared.sessions import SessionRecord, SessionRepository
@@ -25,23 +26,43 @@ log = logging.getLogger(__name__)
 MAX_SPECULATIONS = 64
 
 
+@dataclass(frozen=True)
+class Step:
+    """One published piece: reply text (`spoken_index` None) or a speech request."""
+
+    text: str
+    spoken_index: int | None = None
+    final: bool = False
+
+
 @dataclass
 class Recording:
-    """A reply written ahead: its text pieces and speech requests, in order, and the outcome."""
+    """A reply being written ahead: its text pieces and speech requests, in order. A replay follows it
+    live: what is recorded goes out at once, the rest as it is written."""
 
-    pieces: list[str] = field(default_factory=list)
-    said: list[tuple[int, str, bool]] = field(default_factory=list)
+    items: list[Step] = field(default_factory=list)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def emit(self, text: str) -> None:
-        self.pieces.append(text)
+        self.items.append(Step(text))
+        self.changed.set()
 
     async def say(self, index: int, text: str, final: bool) -> None:
-        self.said.append((index, text, final))
+        self.items.append(Step(text, spoken_index=index, final=final))
+        self.changed.set()
 
 
 def conversation_point(session: SessionRecord) -> tuple[int, str | None]:
     """Where the conversation stands: a reply written at another point does not fit."""
     return len(session.transcript), session.cv_filename
+
+
+@dataclass
+class Forwarded:
+    items: int = 0
+    pieces: int = 0
+    first_token_at: float | None = None
+    first_sentence_at: float | None = None
 
 
 @dataclass
@@ -103,7 +124,7 @@ class Speculator:
             speculation.task.cancel()
 
     async def replay(
-        self, session: SessionRecord, turn: UserTurn, emit: Emit, say: Say | None
+        self, session: SessionRecord, turn: UserTurn, emit: Emit, say: Say | None, cancelled: asyncio.Event
     ) -> TurnOutcome | None:
         """The reply written ahead for exactly this turn (same words, same conversation), published now;
         None when there is none (the caller writes the reply)."""
@@ -115,30 +136,54 @@ class Speculator:
             speculation.cancelled.set()
             speculation.task.cancel()
             return None
+        forwarded = await self._follow(speculation, emit, say, cancelled)
         try:
-            outcome = await speculation.task
-        except Exception as err:  # a failed speculation is just no speculation
-            log.info("the reply written ahead for %s failed (%s); writing it now", turn.turn_id, err)
-            return None
-        if outcome.interrupted:
-            return None
-        replayed_at = time.time()
-        for piece in speculation.recording.pieces:
-            await emit(piece)
-        first_sentence_at: float | None = None
-        if say is not None:
-            for index, text, final in speculation.recording.said:
-                await say(index, text, final)
-                if text and first_sentence_at is None:
-                    first_sentence_at = time.time()
+            outcome = speculation.task.result()
+        except (Exception, asyncio.CancelledError) as err:
+            if forwarded.pieces == 0:
+                return None  # nothing went out: the caller writes the reply itself
+            raise LLMError(f"the reply written ahead failed: {err!r}") from None
         # Latencies as the candidate lives them: the reply became visible when it was replayed.
         metrics = {k: v for k, v in outcome.metrics.items() if not k.endswith("_at")}
-        metrics["first_token_at"] = replayed_at
-        if first_sentence_at is not None:
-            metrics["first_sentence_at"] = first_sentence_at
+        if forwarded.first_token_at is not None:
+            metrics["first_token_at"] = forwarded.first_token_at
+        if forwarded.first_sentence_at is not None:
+            metrics["first_sentence_at"] = forwarded.first_sentence_at
         metrics["written_ahead"] = 1.0
         outcome.metrics = metrics
         return outcome
+
+    @staticmethod
+    async def _follow(
+        speculation: Speculation, emit: Emit, say: Say | None, cancelled: asyncio.Event
+    ) -> Forwarded:
+        """Forward what is recorded, then follow the writing live until it ends (or the turn is interrupted,
+        which stops the writing too)."""
+        recording, forwarded = speculation.recording, Forwarded()
+        while True:
+            if cancelled.is_set():
+                speculation.cancelled.set()
+            recording.changed.clear()  # before forwarding: an item added meanwhile wakes the wait below
+            while forwarded.items < len(recording.items):
+                step = recording.items[forwarded.items]
+                forwarded.items += 1
+                if step.spoken_index is None:
+                    await emit(step.text)
+                    forwarded.pieces += 1
+                    forwarded.first_token_at = forwarded.first_token_at or time.time()
+                elif say is not None:
+                    await say(step.spoken_index, step.text, step.final)
+                    if step.text and forwarded.first_sentence_at is None:
+                        forwarded.first_sentence_at = time.time()
+            if speculation.task.done():
+                return forwarded
+            waiters = [
+                asyncio.ensure_future(recording.changed.wait()),
+                asyncio.ensure_future(cancelled.wait()),
+            ]
+            await asyncio.wait([speculation.task, *waiters], return_when=asyncio.FIRST_COMPLETED)
+            for waiter in waiters:
+                waiter.cancel()
 
     async def aclose(self) -> None:
         for session_id in list(self._ahead):

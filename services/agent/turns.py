@@ -269,7 +269,7 @@ class TurnProcessor:
 
             spoken = say if turn.speak else None
             if self.speculator is not None and attempt == 1:
-                ahead = await self.speculator.replay(session, turn, emit, spoken)
+                ahead = await self.speculator.replay(session, turn, emit, spoken, cancelled)
                 if ahead is not None:
                     return ahead
             try:

@@ -43,3 +43,15 @@ def test_a_reaction_is_cut_after_its_first_sentence() -> None:
         + guard.finish()
     )
     assert text == "Nice, that is clear."
+
+
+def test_text_is_released_as_soon_as_it_cannot_be_a_label_or_a_stop_marker() -> None:
+    """Holding text back delays the voice: only what could still become a label or a marker waits."""
+    guard = ReplyGuard()
+    assert guard.feed("Good, that ") == "Good, that"  # its first word is no label; the space may precede one
+    assert guard.feed("works.\nCandi") == " works."  # "\nCandi" could be "\nCandidate:"
+    assert guard.feed("date: I would") == ""  # it was: the stream stops there
+    assert guard.stopped and guard.text == "Good, that works."
+    labelled = ReplyGuard()
+    assert labelled.feed("Interv") == ""  # may still become "Interviewer:"
+    assert labelled.feed("iewer: Sure, ") == "Sure,"

@@ -3,10 +3,13 @@ and replayed only when the real turn has the same words."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from pathlib import Path
 
 from services.agent.speculation import Speculator
 from shared.events import ProvisionalTurn, UserTurn
+from tests.agent.fakes import FakeLLM
 from tests.agent.test_turns import Rig
 
 
@@ -65,3 +68,42 @@ async def test_different_words_or_resumed_speech_drop_the_reply_written_ahead(tm
     await speculator2.on_provisional(provisional("", cancelled=True))  # the candidate went on speaking
     await rig2.deliver(spoken("Done."))
     assert "written_ahead" not in rig2.outbox.replies[-1].metrics
+
+
+class SlowLLM(FakeLLM):
+    async def stream(self, messages, *, max_tokens, temperature, stop=()):  # type: ignore[no-untyped-def,override]
+        self.calls.append(messages)
+        for word in ["Good,", "that", "covers", "the", "storage", "side", "well.", "Next."]:
+            await asyncio.sleep(0.05)
+            yield word + " "
+
+
+async def test_a_replay_follows_a_reply_still_being_written(tmp_path: Path) -> None:
+    rig = Rig(tmp_path, SlowLLM())
+    speculator = Speculator(rig.processor.interviewer, rig.repo)
+    rig.processor.speculator = speculator
+    await rig.session()
+    await speculator.on_provisional(provisional("I use Kafka.", final=True))
+    await asyncio.sleep(0.12)  # a couple of words are written when the real turn arrives
+    started = time.monotonic()
+    delivery = asyncio.create_task(rig.deliver(spoken("I use Kafka.")))
+    while not rig.outbox.chunks:
+        await asyncio.sleep(0.01)
+    first_chunk_after = time.monotonic() - started
+    await asyncio.wait_for(delivery, 5)
+    assert first_chunk_after < 0.2  # not after the whole reply (~0.4 s of writing)
+    assert len(rig.llm.calls) == 1 and rig.outbox.replies[-1].metrics["written_ahead"] == 1.0
+
+
+async def test_an_interrupt_stops_a_replayed_reply(tmp_path: Path) -> None:
+    rig = Rig(tmp_path, SlowLLM())
+    speculator = Speculator(rig.processor.interviewer, rig.repo)
+    rig.processor.speculator = speculator
+    await rig.session()
+    await speculator.on_provisional(provisional("I use Kafka.", final=True))
+    delivery = asyncio.create_task(rig.deliver(spoken("I use Kafka.")))
+    await asyncio.sleep(0.15)
+    assert rig.processor.interrupt("s1", "v1", heard_text="Good,")
+    await asyncio.wait_for(delivery, 5)
+    entry = (await rig.repo.get("s1")).transcript[-1]
+    assert (entry.text, entry.interrupted) == ("Good,", True)

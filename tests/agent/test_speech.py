@@ -74,3 +74,16 @@ async def test_a_free_reply_is_said_in_order_and_ends_with_a_final_piece() -> No
         (1, "four rounds in a day.", False),
         (2, "Lunch is with the team.", True),
     ]
+
+
+def test_a_long_first_sentence_may_be_cut_before_a_conjunction() -> None:
+    splitter = SentenceSplitter()
+    assert splitter.feed("We store the sessions in DynamoDB and serve ") == [
+        "We store the sessions in DynamoDB"
+    ]
+    assert splitter.feed("the assets from CloudFront. Fine. ") == [
+        "and serve the assets from CloudFront.",
+        "Fine.",
+    ]
+    short = SentenceSplitter()
+    assert short.feed("Yes and no. ") == ["Yes and no."]  # too short to cut

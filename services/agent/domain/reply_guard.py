@@ -22,7 +22,33 @@ _STOP_MARKERS = (
 _LEADING_LABEL = re.compile(
     r"^\s*(interviewer|alex|assistant|react(ion)? to the candidate'?s (last )?answer)\s*:\s*", re.IGNORECASE
 )
-_HOLD_BACK = max(len(m) for m in _STOP_MARKERS)
+_LABEL_WORDS = ("interviewer", "alex", "assistant", "react", "reaction")
+_FIRST_WORD_END = re.compile(r"[\s:,.!?;]")
+
+
+def _may_be_label(pending: str) -> bool:
+    """Could the text so far still turn out to be a leading speaker label? (Only its first word tells.)"""
+    text = pending.lstrip().lower()
+    end = _FIRST_WORD_END.search(text)
+    if end is None:  # the first word is still being written
+        return any(word.startswith(text) for word in _LABEL_WORDS)
+    return text[: end.start()] in _LABEL_WORDS
+
+
+def _held_back(text: str) -> int:
+    """How many trailing characters could be the start of a stop marker: held until the next piece says.
+    (Holding back only these, not a fixed margin, lets the first clause reach the voice sooner.)"""
+    trailing_space = len(text) - len(text.rstrip())
+    if trailing_space:  # a marker may follow: the cut then trims the space too
+        return trailing_space
+    lowered = text.lower()
+    longest = 0
+    for marker in _STOP_MARKERS:
+        for length in range(min(len(marker), len(lowered)), longest, -1):
+            if lowered.endswith(marker[:length]):
+                longest = length
+                break
+    return longest
 
 
 _SENTENCE_END = re.compile(r"[.!?](?=\s)")
@@ -42,7 +68,8 @@ class ReplyGuard:
             return ""
         self._pending += piece
         if not self._started:
-            if len(self._pending) < 48 and ":" not in self._pending and not self._pending.endswith("\n"):
+            label_pending = ":" not in self._pending and not self._pending.endswith("\n")
+            if len(self._pending) < 48 and label_pending and _may_be_label(self._pending):
                 return ""  # wait until a possible "Interviewer:" label is complete
             self._pending = _LEADING_LABEL.sub("", self._pending).lstrip()
             self._started = bool(self._pending)
@@ -50,7 +77,7 @@ class ReplyGuard:
         if cut is not None:
             self.stopped = True
             return self._emit(self._pending[:cut].rstrip())
-        safe_len = max(0, len(self._pending) - _HOLD_BACK)
+        safe_len = len(self._pending) - _held_back(self._pending)
         return self._emit(self._pending[:safe_len], keep=self._pending[safe_len:])
 
     def finish(self) -> str:

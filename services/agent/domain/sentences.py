@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 
-_ABBREVIATIONS = frozenset(
-    {"e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "approx", "no", "fig"}
-)
+_ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "approx", "fig"})
 _END = re.compile(r"[.!?]+[\"')\]]*(?=\s)")
 _CLAUSE = re.compile(r"[,;:](?=\s)")
+# A long first sentence without a comma may still be cut before a conjunction ("... sessions | and ...").
+_CONJUNCTION = re.compile(r"\s(?=(?:and|but|so|because|which|while)\s)", re.IGNORECASE)
 FIRST_CLAUSE_MIN_WORDS = 4
+FIRST_CONJUNCTION_MIN_WORDS = 6
 
 
 def _ends_in_abbreviation(text: str) -> bool:
@@ -45,9 +46,12 @@ class SentenceSplitter:
     def _next_piece(self) -> str | None:
         if self._first:
             for match in _CLAUSE.finditer(self._buffer):
-                head = self._buffer[: match.end()]
-                if len(head.split()) >= FIRST_CLAUSE_MIN_WORDS:
+                if len(self._buffer[: match.end()].split()) >= FIRST_CLAUSE_MIN_WORDS:
                     return self._cut(match.end())
+            for match in _CONJUNCTION.finditer(self._buffer):
+                head = self._buffer[: match.start()]
+                if len(head.split()) >= FIRST_CONJUNCTION_MIN_WORDS and not _END.search(head + " "):
+                    return self._cut(match.start())
         for match in _END.finditer(self._buffer):
             if match.group().startswith(".") and _ends_in_abbreviation(self._buffer[: match.start()]):
                 continue
