@@ -85,10 +85,17 @@ async def test_a_replay_follows_a_reply_still_being_written(tmp_path: Path) -> N
     await rig.session()
     await speculator.on_provisional(provisional("I use Kafka.", final=True))
     await asyncio.sleep(0.12)  # a couple of words are written when the real turn arrives
+    first_chunk = asyncio.Event()
+    record_chunk = rig.outbox.chunk
+
+    async def chunk(session_id: str, turn_id: str, index: int, text: str) -> None:
+        await record_chunk(session_id, turn_id, index, text)
+        first_chunk.set()
+
+    rig.outbox.chunk = chunk  # type: ignore[method-assign]
     started = time.monotonic()
     delivery = asyncio.create_task(rig.deliver(spoken("I use Kafka.")))
-    while not rig.outbox.chunks:
-        await asyncio.sleep(0.01)
+    await asyncio.wait_for(first_chunk.wait(), 5)
     first_chunk_after = time.monotonic() - started
     await asyncio.wait_for(delivery, 5)
     assert first_chunk_after < 0.2  # not after the whole reply (~0.4 s of writing)
