@@ -133,6 +133,7 @@ class Speculator:
             return None
         same_turn = (speculation.turn_id, speculation.text) == (turn.turn_id, turn.text)
         if not same_turn or speculation.at != conversation_point(session):
+            log.debug("the reply written ahead for %s does not fit (same words: %s)", turn.turn_id, same_turn)
             speculation.cancelled.set()
             speculation.task.cancel()
             return None

@@ -108,6 +108,7 @@ class LlamaCppProvider:
         Skipped while the model has other work: a prefill must never delay a reply."""
         self._check_open()
         if self._jobs:
+            log.debug("prefill skipped: the model is busy")
             return
         self._jobs += 1
         try:
@@ -156,6 +157,7 @@ class LlamaCppProvider:
 
     def _prefill_in_worker(self, messages: list[dict[str, str]]) -> None:
         model = self._model_in_worker()
+        started = time.perf_counter()
         try:
             # One token: the prompt is what is wanted; running the stream to its end stores the state.
             for _ in model.create_chat_completion(
@@ -164,6 +166,8 @@ class LlamaCppProvider:
                 pass
         except ValueError as exc:  # a prompt over the context: the reply will say so, not the prefill
             log.debug("prefill skipped: %s", exc)
+            return
+        log.debug("prefilled %d messages in %.2f s", len(messages), time.perf_counter() - started)
 
     def _generate_in_worker(self, request: _Request, sink: StreamSink) -> None:
         with self._active_lock:
