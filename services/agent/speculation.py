@@ -95,6 +95,21 @@ class Speculator:
             finally:
                 self._prefilling.discard(event.session_id)
 
+    async def after_reply(self, session_id: str) -> None:
+        """A reply was just stored: pre-read the conversation up to the candidate's next words (the reply as
+        stored, including the planned line the model did not write itself), while the candidate listens."""
+        if session_id in self._prefilling:
+            return
+        self._prefilling.add(session_id)
+        try:
+            session = await self.repo.get(session_id)
+            if session.status != "ended":
+                await self.interviewer.prefill(session, "")
+        except Exception:  # an optimisation: never an error of the turn
+            log.debug("prefill after the reply of %s failed", session_id, exc_info=True)
+        finally:
+            self._prefilling.discard(session_id)
+
     async def _write_ahead(self, event: ProvisionalTurn) -> None:
         current = self._ahead.get(event.session_id)
         if current is not None and (current.turn_id, current.text) == (event.turn_id, event.text):

@@ -20,8 +20,9 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from services.agent.interviewer import Interviewer, TurnOutcome, UnknownInterviewType
 from services.agent.llm.base import LLMError
@@ -149,6 +150,13 @@ class TurnProcessor:
         self.heartbeat_s = heartbeat_s
         self._in_flight: dict[str, InFlight] = {}
         self.speculator = speculator
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Work the turn does not wait for (kept referenced until done, so it is not collected mid-way)."""
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def interrupt(self, session_id: str, turn_id: str | None, heard_text: str | None = None) -> bool:
         """Stop the reply in flight for this session on this replica (if any); `heard_text` (voice) is
@@ -248,6 +256,8 @@ class TurnProcessor:
         finally:
             self._in_flight.pop(turn.session_id, None)
         await self.outbox.reply(self._reply_event(turn, outcome))
+        if self.speculator is not None:
+            self._background(self.speculator.after_reply(turn.session_id))
         return Ack("answered")
 
     async def _generate(

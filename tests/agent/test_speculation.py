@@ -114,3 +114,14 @@ async def test_an_interrupt_stops_a_replayed_reply(tmp_path: Path) -> None:
     await asyncio.wait_for(delivery, 5)
     entry = (await rig.repo.get("s1")).transcript[-1]
     assert (entry.text, entry.interrupted) == ("Good,", True)
+
+
+async def test_after_a_reply_the_conversation_is_pre_read_up_to_the_next_answer(tmp_path: Path) -> None:
+    rig, _ = rig_with_speculator(tmp_path)
+    await rig.session()
+    await rig.deliver(UserTurn(session_id="s1", turn_id="start-s1", kind="start"))
+    await asyncio.gather(*rig.processor._tasks)
+    (prefill,) = rig.llm.prefilled
+    stored = (await rig.repo.get("s1")).transcript[-1].text
+    assert prefill[-2].role == "assistant" and prefill[-2].content == stored  # the reply as stored
+    assert (prefill[-1].role, prefill[-1].content) == ("user", "")
