@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     llm_max_reply_tokens: int = Field(default=160, gt=0)
     llm_temperature: float = Field(default=0.6, ge=0.0, le=2.0)
     llm_timeout_s: float = Field(default=90.0, gt=0)
+    # The agent process runs at this lower CPU priority (nice): on shared cores the speech services' short
+    # bursts (the last decode of a turn, the first sentence's synthesis) then pre-empt the model's long run.
+    llm_nice: int = Field(default=5, ge=0, le=19)
     openai_base_url: str = "http://127.0.0.1:11434/v1"
     openai_api_key: SecretStr = SecretStr("not-needed")
     openai_model: str = "qwen2.5:1.5b-instruct"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 
 from faststream import FastStream
 
@@ -137,4 +138,6 @@ def run() -> None:
     """The process: settings from the environment, logging, the app until SIGINT/SIGTERM."""
     settings = Settings()
     setup_logging("agent", settings.log_level)
+    if settings.llm_nice:
+        os.nice(settings.llm_nice)
     asyncio.run(create_app(settings).run())

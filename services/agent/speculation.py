@@ -59,10 +59,9 @@ def conversation_point(session: SessionRecord) -> tuple[int, str | None]:
 
 @dataclass
 class Forwarded:
+    started_at: float = field(default_factory=time.time)
     items: int = 0
     pieces: int = 0
-    first_token_at: float | None = None
-    first_sentence_at: float | None = None
 
 
 @dataclass
@@ -159,12 +158,12 @@ class Speculator:
             if forwarded.pieces == 0:
                 return None  # nothing went out: the caller writes the reply itself
             raise LLMError(f"the reply written ahead failed: {err!r}") from None
-        # Latencies as the candidate lives them: the reply became visible when it was replayed.
-        metrics = {k: v for k, v in outcome.metrics.items() if not k.endswith("_at")}
-        if forwarded.first_token_at is not None:
-            metrics["first_token_at"] = forwarded.first_token_at
-        if forwarded.first_sentence_at is not None:
-            metrics["first_sentence_at"] = forwarded.first_sentence_at
+        # Latencies as the candidate lives them: nothing of a reply written ahead was visible before the
+        # replay began (a piece written earlier counts as produced when the replay started).
+        metrics = dict(outcome.metrics)
+        for key in ("first_token_at", "first_sentence_at"):
+            if key in metrics:
+                metrics[key] = max(metrics[key], forwarded.started_at)
         metrics["written_ahead"] = 1.0
         outcome.metrics = metrics
         return outcome
@@ -186,11 +185,8 @@ class Speculator:
                 if step.spoken_index is None:
                     await emit(step.text)
                     forwarded.pieces += 1
-                    forwarded.first_token_at = forwarded.first_token_at or time.time()
                 elif say is not None:
                     await say(step.spoken_index, step.text, step.final)
-                    if step.text and forwarded.first_sentence_at is None:
-                        forwarded.first_sentence_at = time.time()
             if speculation.task.done():
                 return forwarded
             waiters = [

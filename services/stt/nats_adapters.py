@@ -30,6 +30,7 @@ from services.stt.domain.prompting import TurnContext
 from services.stt.transcriber import LeaseLost, Resume
 from shared import subjects
 from shared.events import AudioChunk, BargeIn, ProvisionalTurn, TranscriptUpdate, TurnFailed, UserTurn
+from shared.interview_types import find_interview_type
 from shared.sessions import SessionRepository
 
 _KV_KEY_UNSAFE = re.compile(r"[^-/_=.a-zA-Z0-9]")
@@ -290,4 +291,10 @@ class SessionContext:
         question = next((e.text for e in reversed(record.transcript) if e.role == "assistant"), "")
         skills = tuple(record.cv_analysis.skills) if record.cv_analysis else ()
         phase = record.agent_state.get("phase")
-        return TurnContext(question=question, skills=skills, phase=phase if isinstance(phase, str) else "")
+        itype = find_interview_type(record.interview_type)
+        return TurnContext(
+            question=question,
+            skills=skills,
+            vocabulary=tuple(itype.vocabulary) if itype else (),
+            phase=phase if isinstance(phase, str) else "",
+        )

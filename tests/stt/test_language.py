@@ -6,6 +6,7 @@ import pytest
 
 from services.stt.domain.language import clean_transcript, echo_share, ends_unfinished, is_echo, words_of
 from services.stt.domain.prompting import MAX_PROMPT_WORDS, TurnContext, hotwords, segment_prompt
+from shared.interview_types import find_interview_type
 
 
 @pytest.mark.parametrize(
@@ -56,6 +57,17 @@ def test_hotwords_are_the_cv_skills_and_the_questions_terms():
     assert {"CloudFront", "S3", "DynamoDB"} <= set(words)
     assert "would" not in words and "How" not in words
     assert hotwords(TurnContext()) is None
+
+
+def test_the_interview_types_vocabulary_fills_the_rest_of_the_budget():
+    aws = find_interview_type("aws_sa")
+    assert aws is not None
+    context = TurnContext(
+        question="Tell me about caching.", skills=("Python",), vocabulary=tuple(aws.vocabulary)
+    )
+    words = (hotwords(context) or "").split()
+    assert words[0] == "Python" and {"CloudFront", "DynamoDB", "S3"} <= set(words)
+    assert len(words) <= 24 + 10  # multi-word terms ("API Gateway") count once in the budget
 
 
 def test_hotwords_stay_within_their_budget():

@@ -64,6 +64,7 @@ class TurnContext:
 
     question: str = ""  # the interviewer's last line
     skills: tuple[str, ...] = field(default_factory=tuple)  # the candidate's CV skills, canonical names
+    vocabulary: tuple[str, ...] = field(default_factory=tuple)  # the interview type's likely technical names
     phase: str = ""  # the agent's interview phase ("coding": the candidate thinks while typing)
 
     @property
@@ -82,18 +83,21 @@ def _salient(term: str) -> bool:
 
 
 def hotwords(context: TurnContext) -> str | None:
-    """The terms Whisper should expect: the CV skills first, then the question's salient words."""
+    """The terms Whisper should expect: the CV skills, the question's salient words, then the interview
+    type's vocabulary (the names a candidate for this role is likely to say), within the budget."""
     terms: list[str] = []
     seen: set[str] = set()
-    candidates = [s.strip() for s in context.skills] + [
-        t for t in _TOKEN_RE.findall(context.question) if _salient(t)
+    candidates = [
+        *(s.strip() for s in context.skills),
+        *(t for t in _TOKEN_RE.findall(context.question) if _salient(t)),
+        *(v.strip() for v in context.vocabulary),
     ]
     for term in candidates:
         key = term.lower()
         if not term or key in seen:
             continue
         if len(terms) >= MAX_HOTWORDS or sum(len(t) + 1 for t in terms) + len(term) > MAX_HOTWORD_CHARS:
-            break
+            break  # the list is in order of relevance: the rest does not fit
         seen.add(key)
         terms.append(term)
     return " ".join(terms) or None
