@@ -72,6 +72,7 @@ router = APIRouter()
 CLOSE_TRY_AGAIN_LATER = 1013
 # A spoken reply whose audio never comes (no TTS running) still ends: its metrics and `listening` go out.
 AUDIO_GRACE_S = 10.0
+PLAYBACK_MARGIN_S = 0.02  # the timer wakes after the timeline's end, never a hair before it
 # The STT gives up a socket whose audio stopped for 10 minutes; audio after a long silence starts a new
 # audio timeline (a new claim) well before that.
 AUDIO_IDLE_RESTART_S = 300.0
@@ -324,34 +325,40 @@ class Conversation:
             clock.audio_done = True
         await self.settle()
 
-    async def settle(self) -> None:
+    @staticmethod
+    def _reply_over(clock: TurnClock, now: float) -> bool:
+        """The reply is written and its audio all sent (or given up on)."""
+        if clock.reply_done_at is None:
+            return False
+        return clock.audio_done or now - clock.reply_done_at > AUDIO_GRACE_S
+
+    async def settle(self, now: float | None = None) -> None:
         """After any change, or when the playback timeline runs out: report finished turns and say
-        `listening` once nothing is being written or played."""
-        now = time.time()
+        `listening` once nothing is being written or played. (One `now` for every decision.)"""
+        now = time.time() if now is None else now
         for turn_id, clock in list(self.clocks.items()):
-            audio_overdue = clock.reply_done_at is not None and now - clock.reply_done_at > AUDIO_GRACE_S
             if clock.reply_metrics is not None and (
-                clock.audio_done or audio_overdue or "first_audio_at" in clock.times
+                self._reply_over(clock, now) or "first_audio_at" in clock.times
             ):
                 await self.report(turn_id)
-            if (
-                self.reply_turn == turn_id
-                and clock.reply_done_at is not None
-                and (clock.audio_done or audio_overdue)
-            ):
-                if not self.playback.playing(now):
-                    self.reply_turn = None
+        current = self.clocks.get(self.reply_turn) if self.reply_turn is not None else None
+        if current is not None and self._reply_over(current, now) and not self.playback.playing(now):
+            self.reply_turn = None
         if self.reply_turn is None and self.state != "thinking" and not self.playback.playing(now):
             await self.set_state("listening")
 
-    def next_wakeup(self) -> float | None:
-        """Seconds until `settle` has something to do without a new event (playback ends, audio overdue)."""
-        now = time.time()
-        deadlines = [self.playback.until] if self.playback.playing(now) else []
+    def next_wakeup(self, now: float | None = None) -> float | None:
+        """Seconds until `settle` has something to do without a new event (playback ends, audio overdue).
+        While the state is `speaking`, `settle` runs again shortly after the timeline's end whatever the
+        clocks say, so `listening` always follows."""
+        now = time.time() if now is None else now
+        deadlines: list[float] = []
+        if self.playback.playing(now) or self.state == "speaking":
+            deadlines.append(self.playback.until + PLAYBACK_MARGIN_S)
         deadlines += [
             clock.reply_done_at + AUDIO_GRACE_S
             for clock in self.clocks.values()
-            if clock.reply_done_at is not None and not clock.reported
+            if clock.reply_done_at is not None and not clock.audio_done
         ]
         return max(0.05, min(deadlines) - now) if deadlines else None
 

@@ -74,9 +74,10 @@ def audio(
 
 def test_the_sequencer_plays_in_index_order_once_and_forgets_cancelled_turns() -> None:
     sequencer = AudioSequencer()
-    piece = lambda i, final=False, turn="t": SpeechAudio(
-        session_id="s", turn_id=turn, index=i, text=str(i), final=final
-    )  # noqa: E731
+
+    def piece(i: int, final: bool = False, turn: str = "t") -> SpeechAudio:
+        return SpeechAudio(session_id="s", turn_id=turn, index=i, text=str(i), final=final)
+
     assert sequencer.add(piece(1)) == []
     assert [p.index for p in sequencer.add(piece(0))] == [0, 1]
     assert sequencer.add(piece(1)) == []  # a redelivered duplicate
@@ -190,3 +191,17 @@ async def test_audio_after_a_long_silence_starts_a_new_timeline_with_a_new_claim
         ("VoiceClaim", talk.socket_id, None),
     ]
     assert talk.socket_id != first_socket
+
+
+async def test_listening_always_follows_even_when_the_timer_fires_a_hair_early() -> None:
+    talk, socket, _ = conversation()
+    await talk.on_event("audio", audio(0, "Thanks.", final=True, wav=b"RIFF-0"))
+    reply = AssistantReply(session_id="s1", turn_id="t1", text="Thanks.", metrics={})
+    await talk.on_event("reply", reply.to_bytes())
+    until = talk.playback.until
+    await talk.settle(now=until - 1e-6)  # the timer fired just before the end of the timeline
+    assert socket.kinds()[-1] != "state:listening"
+    wait = talk.next_wakeup(now=until + 1e-6)
+    assert wait is not None  # a wake-up is still due
+    await talk.settle(now=until + wait)
+    assert socket.kinds()[-1] == "state:listening"
