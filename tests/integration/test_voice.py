@@ -177,19 +177,13 @@ def check_wavs(wavs: list[WavFrame]) -> None:
 
 
 async def played(client: InterviewClient, turn_id: str | None = None) -> SpokenReply:
-    """The spoken reply, played out. Not waiting forever for `listening`: the gateway sometimes never says
-    it (see `expect_listening`), and every other check of a test still holds then."""
+    """The spoken reply, played out (waiting a grace period for `listening`, checked by `expect_listening`)."""
     return await client.spoken_reply(turn_id, timeout=60, played_out_grace_s=LISTENING_GRACE_S)
 
 
 def expect_listening(reply: SpokenReply) -> None:
     """Last in a test: the interviewer's state went back to `listening` after the reply was played out."""
-    if not reply.listening:
-        pytest.xfail(
-            "gateway bug: no `listening` after the reply was played out. Conversation.settle() ran a moment "
-            "before `playback.until` (still playing), then next_wakeup() a moment after it (not playing, "
-            "every clock reported) returned None, so the relay waits for an event that never comes"
-        )
+    assert reply.listening, "no `listening` after the reply was played out"
 
 
 async def skip_greeting(client: InterviewClient, sid: str) -> None:
