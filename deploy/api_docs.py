@@ -23,8 +23,8 @@ from pydantic import TypeAdapter
 from services.agent.bootstrap import create_app as create_agent
 from services.gateway.bootstrap import create_app as create_gateway
 from services.gateway.bus import declare_publishers
-from services.tools import handlers as tools_handlers
 from services.stt.bootstrap import create_app as create_stt
+from services.tools import handlers as tools_handlers
 from services.tools.bootstrap import create_app as create_tools
 from services.tts.bootstrap import create_app as create_tts
 from shared.config import Settings
@@ -46,6 +46,7 @@ def asyncapi_document(settings: Settings | None = None) -> dict[str, Any]:
         gateway,
         create_agent(settings).broker,
         create_tools(settings).broker,
+        create_stt(settings).broker,
         create_tts(settings).broker,
     ]
     spec = AsyncAPI(

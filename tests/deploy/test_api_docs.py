@@ -34,6 +34,15 @@ def test_asyncapi_names_every_subject_with_a_payload_schema() -> None:
         subjects.TOOLS_CV_ANALYZE,
         subjects.TOOLS_PROBLEMS_LIST,
         subjects.TOOLS_PROBLEMS_GET,
+        # voice: the gateway's audio and claims, the STT's transcripts, the TTS's sentences
+        subjects.audio(sid),
+        subjects.voice_claim(sid),
+        subjects.playback(sid),
+        subjects.speak(sid),
+        subjects.metrics(sid),
+        subjects.out(sid, "transcript"),
+        subjects.out(sid, "audio"),
+        subjects.out(sid, "bargein"),
     } <= addresses
     for channel in document["channels"].values():
         for message in channel["messages"].values():
