@@ -108,6 +108,16 @@ def stream_configs() -> list[StreamConfig]:
             max_age=30 * DAY_S,
             duplicate_window=120.0,
         ),
+        # Reports are kept in storage; the stream only carries them to analytics (a rebuild reads storage).
+        StreamConfig(
+            name=subjects.REPORTS_STREAM,
+            subjects=subjects.REPORTS_SUBJECTS,
+            retention=RetentionPolicy.LIMITS,
+            storage=StorageType.FILE,
+            max_age=30 * DAY_S,
+            max_msg_size=1024 * 1024,
+            duplicate_window=120.0,
+        ),
     ]
 
 

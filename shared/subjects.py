@@ -24,6 +24,7 @@ Outbound (towards the gateway that holds the socket):
 
 Analytics:
     prepai.metrics.{sid}        JetStream METRICS: each turn's stage latencies
+    prepai.report.{sid}         JetStream REPORTS: a session's performance report was written (evaluator)
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ AUDIO_STREAM = "PREPAI_AUDIO"
 VOICE_STREAM = "PREPAI_VOICE"
 SPEECH_STREAM = "PREPAI_SPEECH"
 METRICS_STREAM = "PREPAI_METRICS"
+REPORTS_STREAM = "PREPAI_REPORTS"
 
 TURNS_SUBJECTS = [f"{PREFIX}.turn.*"]
 REPLIES_SUBJECTS = [f"{PREFIX}.out.*.reply"]
@@ -46,11 +48,15 @@ AUDIO_SUBJECTS = [f"{PREFIX}.audio.*"]
 VOICE_SUBJECTS = [f"{PREFIX}.voice.*"]
 SPEECH_SUBJECTS = [f"{PREFIX}.speak.*"]
 METRICS_SUBJECTS = [f"{PREFIX}.metrics.*"]
+REPORTS_SUBJECTS = [f"{PREFIX}.report.*"]
 
 # Durable consumers (shared by all replicas of a service: JetStream balances them)
 AGENT_TURNS_CONSUMER = "agent-turns"
 STT_CLAIMS_CONSUMER = "stt-claims"
 TTS_SENTENCES_CONSUMER = "tts-sentences"
+EVALUATOR_CONSUMER = "tools-evaluator"  # session ends (LIFECYCLE) -> the report
+ANALYTICS_REPORTS_CONSUMER = "analytics-reports"
+ANALYTICS_METRICS_CONSUMER = "analytics-metrics"
 
 # KV buckets
 TURN_LEASES_BUCKET = "prepai_turn_leases"
@@ -103,6 +109,10 @@ def speak(session_id: str) -> str:
 
 def metrics(session_id: str) -> str:
     return f"{PREFIX}.metrics.{session_id}"
+
+
+def report(session_id: str) -> str:
+    return f"{PREFIX}.report.{session_id}"
 
 
 def out(session_id: str, kind: str) -> str:

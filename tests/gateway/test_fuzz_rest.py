@@ -30,9 +30,9 @@ from hypothesis import strategies as st
 from schemathesis import checks as st_checks
 
 from services.gateway.routes.cv import CvUploadResponse
-from services.gateway.routes.interviews import report_key
 from shared.config import Settings
 from shared.interview_types import INTERVIEW_TYPES
+from shared.report import report_key
 from shared.storage.local import LocalObjectStore
 from shared.tools_api import ExecuteCodeResult
 from tests.gateway.conftest import FuzzPlatform

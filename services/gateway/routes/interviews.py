@@ -13,6 +13,7 @@ from pydantic.alias_generators import to_camel
 from services.gateway.deps import AppDeps
 from services.gateway.errors import ApiError, errors
 from shared.events import SessionEnded
+from shared.report import report_key
 from shared.sessions import SessionRecord, SessionStatus, TranscriptEntry, utc_now_iso
 from shared.storage import ObjectNotFound
 
@@ -67,10 +68,6 @@ class PerformanceReportResponse(BaseModel):
     success: bool
     report: PerformanceReport
     report_url: str
-
-
-def report_key(session_id: str) -> str:
-    return f"reports/{session_id}/performance_report.json"
 
 
 @router.get("/api/interviews/{session_id}/transcript", response_model=Transcript, responses=errors(404))
