@@ -42,6 +42,7 @@ class TranscriptEntry(BaseModel):
     turn_id: str
     source: Literal["text", "voice", "system"] = "text"
     phase: str | None = None
+    question_id: str | None = None  # an interviewer turn about a bank question (the evaluator's key points)
     interrupted: bool = False
 
 

@@ -14,13 +14,13 @@ from typing import Any
 
 from services.agent.domain.planner import CandidateContext, InterviewState, ReplyPlan, plan_turn
 from services.agent.domain.prompts import build_messages, prefix_messages, start_message, system_prompt
-from services.agent.domain.question_bank import Question, load_question_bank
 from services.agent.domain.reply_guard import ReplyGuard
 from services.agent.responders import Responder
 from services.agent.speech import ReplyVoice, Say
 from shared.cv import CvAnalysis
 from shared.events import UserTurn
 from shared.interview_types import INTERVIEW_TYPES, InterviewType, find_interview_type
+from shared.question_bank import Question, load_question_bank
 from shared.sessions import SessionRecord
 
 Emit = Callable[[str], Awaitable[None]]

@@ -326,6 +326,7 @@ class TurnProcessor:
                         turn_id=turn.turn_id,
                         source="voice" if turn.speak else "text",
                         phase=outcome.plan.phase,
+                        question_id=outcome.plan.question.id if outcome.plan.question else None,
                         interrupted=outcome.interrupted or heard_text is not None,
                     )
                 )

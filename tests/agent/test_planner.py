@@ -9,9 +9,9 @@ from services.agent.domain.planner import (
     ReplyPlan,
     plan_turn,
 )
-from services.agent.domain.question_bank import load_question_bank
 from services.agent.domain.signals import read_answer
 from shared.interview_types import INTERVIEW_TYPES, find_interview_type
+from shared.question_bank import load_question_bank
 
 ADA = CandidateContext("Ada")
 GOOD_ANSWER = (

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
-from services.agent.domain.question_bank import (
+from services.agent.domain.signals import content_words
+from shared.interview_types import INTERVIEW_TYPES, InterviewType
+from shared.question_bank import (
     DEFAULT_BANK_FOLDER,
     PHASES_WITHOUT_BANK,
     Question,
@@ -18,8 +20,6 @@ from services.agent.domain.question_bank import (
     all_question_banks,
     load_question_bank,
 )
-from services.agent.domain.signals import content_words
-from shared.interview_types import INTERVIEW_TYPES, InterviewType
 
 TYPE_IDS = [interview_type.id for interview_type in INTERVIEW_TYPES]
 CORE_PHASES = ("coding", "scenario")

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from deploy.local_platform import LocalPlatform, default_services, free_port
-from services.agent.domain.question_bank import load_question_bank
+from shared.question_bank import load_question_bank
 from tests.interview_client import InterviewClient
 
 pytestmark = [pytest.mark.integration, pytest.mark.model]

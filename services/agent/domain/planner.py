@@ -16,9 +16,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from services.agent.domain.question_bank import Question
 from services.agent.domain.signals import AnswerSignals, read_answer
 from shared.interview_types import InterviewType
+from shared.question_bank import Question
 
 Action = Literal[
     "greet",

@@ -1,6 +1,7 @@
 """The interviewer's question bank: one YAML file per interview type, validated on load.
 
-Each file lives next to this package in `services/agent/question_bank/{type_id}.yaml`. A question's
+Each file lives in this package as `shared/question_bank/{type_id}.yaml`: the agent asks the questions,
+the evaluator (tools service) grades answers against their key points. A question's
 shape is checked by the `Question` model; whether its phase and competencies belong to the interview
 type is checked against `shared.interview_types`, so a bank cannot drift from the catalogue silently.
 """
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from shared.interview_types import INTERVIEW_TYPES, InterviewType, find_interview_type
 
-DEFAULT_BANK_FOLDER = Path(__file__).resolve().parent.parent / "question_bank"
+DEFAULT_BANK_FOLDER = Path(__file__).resolve().parent
 
 # The interviewer runs these phases from the type's description and the CV, not from the bank.
 PHASES_WITHOUT_BANK = frozenset({"introduction", "candidate_questions", "wrap_up"})
