@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from shared.cv import CvAnalysis
 from shared.errors import NotFound
+from shared.events import Word
 from shared.storage import ObjectNotFound, ObjectStore, read_model, update_model, write_model
 
 SessionStatus = Literal["created", "in_progress", "ended"]
@@ -44,6 +45,9 @@ class TranscriptEntry(BaseModel):
     phase: str | None = None
     question_id: str | None = None  # an interviewer turn about a bank question (the evaluator's key points)
     interrupted: bool = False
+    # A spoken answer: its word timings (the report's delivery metrics) and its recording.
+    words: list[Word] = Field(default_factory=list)
+    audio_key: str | None = None
 
 
 class SessionRecord(BaseModel):

@@ -315,7 +315,14 @@ class TurnProcessor:
             if keep_user_turn and turn.kind != "start" and turn.text:
                 source: Literal["voice", "text"] = "voice" if turn.kind == "speech" else "text"
                 record.transcript.append(
-                    TranscriptEntry(role="user", text=turn.text, turn_id=turn.turn_id, source=source)
+                    TranscriptEntry(
+                        role="user",
+                        text=turn.text,
+                        turn_id=turn.turn_id,
+                        source=source,
+                        words=turn.words,
+                        audio_key=turn.audio_key,
+                    )
                 )
             if outcome is not None and outcome.text:
                 heard_text = heard.heard_text if heard is not None else None
