@@ -8,7 +8,10 @@ from collections.abc import Callable
 
 from shared.events import PlaybackUpdate
 
-ECHO_TAIL_S = 0.6  # the echo (and the gateway's estimate) may run a little past `playing_until`
+# The echo may run a little past the gateway's `playing_until` (an estimate: the client starts playing a
+# piece a network hop after it was sent, and the room rings on for a moment): 0.1-0.2 s, so 0.25 s is plenty.
+# (It was 0.6 s: an answer started 0.3-0.6 s after the interviewer stopped was taken for speech over it.)
+ECHO_TAIL_S = 0.25
 FORGET_AFTER_S = 120.0
 
 
@@ -31,6 +34,7 @@ class PlaybackBoard:
         self._forget_old()
 
     def playing(self, session_id: str, at: float) -> str | None:
+        """What the interviewer is saying at `at` (its echo tail included), or None."""
         event = self._latest.get(session_id)
         if event is None:
             return None
@@ -38,6 +42,11 @@ class PlaybackBoard:
         if not since - 1.0 <= at < event.playing_until + self.tail_s:
             return None
         return event.text
+
+    def ended(self, session_id: str, at: float) -> bool:
+        """Is `at` past the estimated end of what was played (in its echo tail, or later)?"""
+        event = self._latest.get(session_id)
+        return event is None or at >= event.playing_until
 
     def _forget_old(self) -> None:
         if len(self._latest) < 256:

@@ -43,8 +43,11 @@ from services.stt.audio import (
     pcm16_to_samples,
     wav_bytes,
 )
+from services.stt.domain.hallucinations import DecodedSegment as DecodedSegment  # re-exported: the port's
+from services.stt.domain.hallucinations import TimedWord as TimedWord  # vocabulary for model adapters
+from services.stt.domain.hallucinations import plausible_segments, segments_text, segments_words
 from services.stt.domain.language import clean_transcript, is_echo
-from services.stt.domain.prompting import TurnContext, hotwords, is_blank, join_text, segment_prompt
+from services.stt.domain.prompting import TurnContext, hotword_terms, is_blank, join_text, segment_prompt
 from services.stt.domain.turn_taking import (
     SAMPLE_RATE,
     Action,
@@ -89,17 +92,20 @@ E = TypeVar("E")
 
 
 @dataclass(frozen=True)
-class TimedWord:
-    word: str
-    start: float  # seconds from the start of the decoded audio
-    end: float
-    probability: float = 1.0
-
-
-@dataclass(frozen=True)
 class Transcription:
     text: str
     words: tuple[TimedWord, ...] = ()
+    # The model's segments with their scores, for dropping what it invented (`domain/hallucinations.py`);
+    # a model that gives none (a fake) is taken at its word.
+    segments: tuple[DecodedSegment, ...] = ()
+
+    def plausible(self, *, hotwords: Sequence[str] = (), prompt: str | None = None) -> Transcription:
+        """Without what the model wrote over silence or noise, read back from the prompt or the hotwords,
+        or repeated in a loop; the text cleaned of notes for sounds."""
+        if not self.segments:
+            return Transcription(clean_transcript(self.text), self.words)
+        kept = tuple(plausible_segments(self.segments, hotwords=hotwords, prompt=prompt))
+        return Transcription(segments_text(kept), segments_words(kept), kept)
 
 
 class SpeechModel(Protocol):
@@ -147,7 +153,12 @@ class ContextSource(Protocol):
 
 class Playback(Protocol):
     def playing(self, session_id: str, at: float) -> str | None:
-        """What the interviewer is saying on the client at `at` (epoch s, the gateway's clock), or None."""
+        """What the interviewer is saying on the client at `at` (epoch s, the gateway's clock), or None
+        (its echo tail included)."""
+        ...
+
+    def ended(self, session_id: str, at: float) -> bool:
+        """Is `at` past the estimated end of the interviewer's voice (in its echo tail, or later)?"""
         ...
 
 
@@ -272,6 +283,7 @@ class _Utterance:
     onset: int
     context: TurnContext
     playing_text: str | None
+    after_playback: bool = False  # started in the echo tail: the reply was over (no barge-in to announce)
     commits: list[asyncio.Task[_Decoded]] = field(default_factory=list)
     decoded: list[_Decoded] = field(default_factory=list)  # committed segments, in order, as they finish
     applied: int = 0  # commits handed to the TurnTaker
@@ -410,13 +422,16 @@ class SocketTranscriber:
         buffer = np.concatenate([self._pending, samples]) if len(self._pending) else samples
         offset = 0
         playing_text = self.pipeline.playback.playing(self.session_id, received_at)
+        tail = playing_text is not None and self.pipeline.playback.ended(self.session_id, received_at)
         while len(buffer) - offset >= WINDOW:
             window = buffer[offset : offset + WINDOW]
             offset += WINDOW
             await self._apply_finished()
             probability = self._vad.probability(window)
             self._playing_text = playing_text
-            await self._handle(self.taker.frame(probability, WINDOW, playing=playing_text is not None))
+            await self._handle(
+                self.taker.frame(probability, WINDOW, playing=playing_text is not None, tail=tail)
+            )
             while self.taker.blocked:
                 if not await self._wait_for_decodes():
                     log.error(
@@ -464,6 +479,7 @@ class SocketTranscriber:
             onset=action.onset,
             context=context,
             playing_text=self._playing_text if action.provisional else None,
+            after_playback=action.after_playback,
         )
 
     async def _turn_context(self) -> TurnContext:
@@ -521,8 +537,11 @@ class SocketTranscriber:
     async def _decode(self, u: _Utterance, audio: Samples, *, prompt: str | None) -> Transcription:
         if not len(audio):
             return Transcription("")
+        terms = hotword_terms(u.context)
         try:
-            result = await self.pipeline.decoder.decode(audio, hotwords=hotwords(u.context), prompt=prompt)
+            result = await self.pipeline.decoder.decode(
+                audio, hotwords=" ".join(terms) or None, prompt=prompt
+            )
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -541,7 +560,7 @@ class SocketTranscriber:
                     ),
                 )
             return Transcription("")
-        return Transcription(clean_transcript(result.text), result.words)
+        return result.plausible(hotwords=terms, prompt=prompt)
 
     def _maybe_partial(self, span: Span) -> None:
         u = self._u
@@ -553,17 +572,21 @@ class SocketTranscriber:
             return
         audio = self.timeline.slice(*span)
         generation = len(u.commits)
+        terms = hotword_terms(u.context)
+        prompt = segment_prompt(u.committed_text)
 
         async def partial() -> tuple[int, Transcription | None]:
             try:
                 result = await self.pipeline.decoder.try_decode(
-                    audio, hotwords=hotwords(u.context), prompt=segment_prompt(u.committed_text)
+                    audio, hotwords=" ".join(terms) or None, prompt=prompt
                 )
             except Exception:
                 log.warning("session %s: a partial decode failed", self.session_id, exc_info=True)
                 result = None
-            if result is not None and generation == len(u.commits):
-                u.last_draft = (span, clean_transcript(result.text))
+            if result is not None:
+                result = result.plausible(hotwords=terms, prompt=prompt)
+                if generation == len(u.commits):
+                    u.last_draft = (span, result.text)
             return generation, result
 
         u.partial = asyncio.create_task(partial())
@@ -583,7 +606,7 @@ class SocketTranscriber:
             except Exception:
                 log.warning("session %s: a barge-in check failed to decode", self.session_id, exc_info=True)
                 return Transcription("")
-            return Transcription(clean_transcript(result.text))
+            return result.plausible()
 
         u.check = asyncio.create_task(check())
 
@@ -615,7 +638,12 @@ class SocketTranscriber:
             u.check = None
             playing = u.playing_text or ""
             candidate = not is_blank(heard) and not is_echo(heard, playing)
-            if candidate:
+            if candidate and u.after_playback:  # the interviewer had finished: nothing to interrupt
+                log.info(
+                    "session %s: speech as the interviewer finished is the answer: %r", self.session_id, heard
+                )
+                await self._publish_partial(u, heard)
+            elif candidate:
                 log.info("session %s: barge-in (%.0f ms): %r", self.session_id, u.check_speech_ms, heard)
                 u.barged_in = True
                 await self._publish(
@@ -634,7 +662,7 @@ class SocketTranscriber:
             generation, result = u.partial.result()
             u.partial = None
             if result is not None and generation == len(u.commits):
-                text = join_text([u.committed_text, clean_transcript(result.text)])
+                text = join_text([u.committed_text, result.text])
                 if text:
                     await self._publish_partial(u, text)
 

@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 
 from services.stt.audio import Samples
-from services.stt.transcriber import TimedWord, Transcription
+from services.stt.domain.hallucinations import DecodedSegment, TimedWord
+from services.stt.transcriber import Transcription
 from shared.model_files import PackagedFile, PackagedModel, packaged_model_dir
 
 log = logging.getLogger(__name__)
@@ -180,15 +181,25 @@ class WhisperSpeechModel:
             without_timestamps=draft,
             max_new_tokens=min(200, int(12 * seconds) + 24),  # no runaway repetition loops
         )
-        texts: list[str] = []
-        words: list[TimedWord] = []
-        for segment in segments:
-            texts.append(segment.text.strip())
-            for word in segment.words or ():
-                words.append(
-                    TimedWord(word.word.strip(), float(word.start), float(word.end), float(word.probability))
-                )
-        return Transcription(" ".join(t for t in texts if t), tuple(w for w in words if w.word))
+        scored = tuple(
+            DecodedSegment(
+                text=segment.text.strip(),
+                words=tuple(
+                    TimedWord(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+                    for w in segment.words or ()
+                    if w.word.strip()
+                ),
+                avg_logprob=float(segment.avg_logprob),
+                no_speech_prob=float(segment.no_speech_prob),
+                compression_ratio=float(segment.compression_ratio),
+            )
+            for segment in segments
+        )
+        return Transcription(
+            " ".join(s.text for s in scored if s.text),
+            tuple(w for s in scored for w in s.words),
+            scored,
+        )
 
 
 def _trimmable_whisper() -> Any:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 _WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-# Whisper's notes for sounds that are not words: "[coughs]", "(laughs)", "*sigh*", "♪".
-_NON_SPEECH_RE = re.compile(r"\[[^\]]*\]|\([^)]*\)|\*[^*]*\*|[♪♫]+")
+# Whisper's notes for sounds that are not words: "[coughs]", "(laughs)", "*sigh*", "♪"; and runs of symbols
+# that are never speech (a repetition loop over noise writes "________").
+_NON_SPEECH_RE = re.compile(r"\[[^\]]*\]|\([^)]*\)|\*[^*]*\*|[♪♫]+|[_*=~^|#<>]{2,}")
 _SPACES_RE = re.compile(r"\s+")
 
 # A turn that ends on one of these is probably not over: the candidate is thinking aloud. ("well" is not one:
@@ -191,14 +192,15 @@ def ends_unfinished(text: str) -> bool:
 
 
 def echo_share(heard: str, playing: str) -> float:
-    """The share of the heard words that the interviewer is saying (content words when there are two or
-    more of them: "the", "I" or "and" say nothing about who spoke)."""
+    """The share of the heard words that the interviewer is saying: its content words when there are any
+    ("the", "we" or "and" say nothing about who spoke: the candidate's "We moved the..." is not the echo of
+    a greeting that has "we" and "the" in it); all the words when there are only such words ("and the")."""
     heard_words = words_of(heard)
     if not heard_words:
         return 0.0
     playing_words = set(words_of(playing))
     content = [w for w in heard_words if w not in STOPWORDS]
-    sample = content if len(content) >= 2 else heard_words
+    sample = content or heard_words
     return sum(w in playing_words for w in sample) / len(sample)
 
 

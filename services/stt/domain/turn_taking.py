@@ -15,6 +15,10 @@ and says what to do through actions:
 - an utterance longer than `max_turn_s` is cut into turns (at a pause near the limit, at the limit if none);
 - speech that starts while the interviewer's voice plays is provisional: after `bargein_min_speech_ms` of
   it the service decodes it and says whether it is the candidate (barge-in) or the interviewer's echo;
+- speech that starts in the echo tail (the reply is over, by the gateway's estimate, but its echo may
+  linger a moment) is the candidate's answer once it outlasts any echo (`bargein_min_speech_ms`, longer
+  than the tail): no check, no barge-in; a shorter burst there is decoded at its pause and compared with
+  the reply (the candidate's quick "Yes." is a turn, the echo of the reply's last word is not);
 - hints: `speech_end` ends the turn now if there was speech, `speech_start` cancels a pending end (and the
   shorter wait); a stalled stream and the socket's end finish the utterance.
 
@@ -89,6 +93,7 @@ class UtteranceStarted:
     start: int  # the utterance's audio starts here (onset minus the pre-roll)
     onset: int  # the first speech frame
     provisional: bool  # over the interviewer's voice: barge-in or echo, to be decided
+    after_playback: bool = False  # ... in the echo tail: the reply is over (the candidate's turn, or echo)
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,7 @@ class _Utterance:
     start: int
     onset: int
     provisional: bool
+    after_playback: bool
     segment_start: int
     speech_end: int
     silence_from: int
@@ -226,13 +232,17 @@ class TurnTaker:
     @property
     def blocked(self) -> bool:
         """A decision is due that needs text still being decoded (commits or a barge-in check): the caller
-        must deliver it (`committed`, `verdict`) before the next frame."""
+        must deliver it (`committed`, `verdict`) before the next frame. A barge-in check blocks at once:
+        its verdict then lands on the frame after the stretch it judged, wherever the decode's speed (a
+        verdict arriving mid-speech or at a pause would decide differently)."""
         u = self._u
-        if u is None or u.speaking:
+        if u is None:
+            return False
+        if u.checking:
+            return True
+        if u.speaking:
             return False
         silence = self.t - u.silence_from
-        if u.checking:
-            return silence >= self._pause
         return u.commits_pending > 0 and silence >= ms_to_samples(self._deadline_ms(unfinished=False))
 
     def deadline_ms(self) -> float:
@@ -258,9 +268,12 @@ class TurnTaker:
 
     # --- inputs ----------------------------------------------------------------------------------------
 
-    def frame(self, probability: float, samples: int, *, playing: bool = False) -> list[Action]:
+    def frame(
+        self, probability: float, samples: int, *, playing: bool = False, tail: bool = False
+    ) -> list[Action]:
         """One VAD frame: `probability` of speech over `samples` samples; `playing`: the interviewer's voice
-        is playing on the client (speech starting now is provisional)."""
+        is playing on the client (speech starting now is provisional); `tail`: what plays is only the echo
+        tail (the reply has ended: speech starting now is the candidate's unless it is the echo)."""
         start = self.t
         self.t += samples
         if probability >= self.rules.speech_threshold:
@@ -271,7 +284,7 @@ class TurnTaker:
         u = self._u
         if u is None:
             if self._speaking:
-                self._start(start, samples, playing, actions)
+                self._start(start, samples, playing, playing and tail, actions)
             elif self.t - self.floor >= self._checkpoint:
                 self._reset()
                 actions.append(Checkpoint(self.t))
@@ -317,9 +330,7 @@ class TurnTaker:
             if u.echo:  # the candidate spoke up over a stretch of echo: the turn starts where the check did
                 u.start = u.segment_start = u.echo_checked_at
                 u.speech = self.t - u.start
-            u.provisional = False
-            u.echo = False
-            u.next_partial_at = self.t + self._partial_every
+            self._accept(u)
             if not u.speaking:
                 self._silence(u, actions)
             return actions
@@ -356,19 +367,28 @@ class TurnTaker:
 
     # --- internals -------------------------------------------------------------------------------------
 
-    def _start(self, start: int, samples: int, playing: bool, actions: list[Action]) -> None:
+    def _start(
+        self, start: int, samples: int, playing: bool, after_playback: bool, actions: list[Action]
+    ) -> None:
         begin = max(self.floor, start - self._preroll)
         self._u = _Utterance(
             start=begin,
             onset=start,
             provisional=playing,
+            after_playback=after_playback,
             segment_start=begin,
             speech_end=self.t,
             silence_from=self.t,
             speech=samples,
             next_partial_at=start + self._partial_every,
         )
-        actions.append(UtteranceStarted(begin, start, playing))
+        actions.append(UtteranceStarted(begin, start, playing, after_playback))
+
+    def _accept(self, u: _Utterance) -> None:
+        """The provisional speech is the candidate's: from now on, an ordinary utterance."""
+        u.provisional = False
+        u.echo = False
+        u.next_partial_at = self.t + self._partial_every
 
     def _speech(self, u: _Utterance, start: int, samples: int, actions: list[Action]) -> None:
         if not u.speaking:  # speech resumes after a pause
@@ -392,8 +412,11 @@ class TurnTaker:
             return
         if u.provisional:
             if u.speech >= self._bargein_speech and not u.checking:
-                u.checking = True
-                actions.append(CheckBargeIn((u.start, self.t), samples_to_ms(u.speech)))
+                if u.after_playback:  # longer than any echo that outlasts the reply: the candidate's answer
+                    self._accept(u)
+                else:
+                    u.checking = True
+                    actions.append(CheckBargeIn((u.start, self.t), samples_to_ms(u.speech)))
             return
         if self.t - u.start >= self._max_turn:
             self._end(u, "max_length", actions)
@@ -414,7 +437,11 @@ class TurnTaker:
             return
         if u.provisional:
             if silence >= self._pause and not u.checking:
-                self._discard("burst_over_playback", actions)
+                if u.after_playback and u.speech >= self._min_speech:  # a short answer, or the echo?
+                    u.checking = True
+                    actions.append(CheckBargeIn((u.start, self.t), samples_to_ms(u.speech)))
+                else:
+                    self._discard("burst_over_playback", actions)
             return
         if u.speech < self._min_speech and not u.texts and u.commits_pending == 0:
             if silence >= self._pause:
