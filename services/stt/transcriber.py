@@ -83,6 +83,7 @@ log = logging.getLogger(__name__)
 WINDOW = 512  # samples per VAD frame (32 ms)
 YIELD_EVERY = 64  # frames processed between two yields to the event loop (a huge frame does not starve it)
 CONTEXT_TTL_S = 30.0  # the session record is re-read at an utterance start after this long (or after a turn)
+DECODE_TAIL_S = 0.3  # silence decoded after the last speech frame (the VAD's end is a window early at most)
 RECORDING_TAIL_S = 0.5  # silence kept after the last word in the recording
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 E = TypeVar("E")
@@ -503,7 +504,7 @@ class SocketTranscriber:
         assert u is not None
         span = action.span
         previous: asyncio.Future[Any] | None = u.commits[-1] if u.commits else None
-        commit = asyncio.create_task(self._decode_commit(u, span, previous))
+        commit = asyncio.create_task(self._decode_commit(u, span, action.speech_end, previous))
         u.commits.append(commit)
         if action.pause:
             heard = u.last_draft
@@ -524,15 +525,23 @@ class SocketTranscriber:
             return ""
 
     async def _decode_commit(
-        self, u: _Utterance, span: Span, previous: asyncio.Future[Any] | None
+        self, u: _Utterance, span: Span, speech_end: int, previous: asyncio.Future[Any] | None
     ) -> _Decoded:
         if previous is not None:  # in order (whatever became of it)
             await asyncio.wait([previous])
-        audio = self.timeline.slice(*span)
+        audio = self._speech_audio(span, speech_end)
         result = await self._decode(u, audio, prompt=segment_prompt(u.committed_text))
         decoded = _Decoded(span, result)
         u.decoded.append(decoded)
         return decoded
+
+    def _speech_audio(self, span: Span, speech_end: int) -> Samples:
+        """A segment's audio up to a moment after its last speech: the silence of the pause that ended it is
+        where Whisper invents words (measured: a 0.6-1.6 s tail gave "D1 2 3 2 2 3 ..." after an answer)."""
+        start, end = span
+        if start < speech_end < end:
+            end = min(end, speech_end + ms_to_samples(DECODE_TAIL_S * 1000))
+        return self.timeline.slice(start, end)
 
     async def _decode(self, u: _Utterance, audio: Samples, *, prompt: str | None) -> Transcription:
         if not len(audio):
@@ -705,7 +714,7 @@ class SocketTranscriber:
         final_decode_s = 0.0
         if action.pending is not None:
             started = time.perf_counter()
-            audio = self.timeline.slice(*action.pending)
+            audio = self._speech_audio(action.pending, action.speech_end)
             result = await self._decode(u, audio, prompt=segment_prompt(u.committed_text))
             u.decoded.append(_Decoded(action.pending, result))
             final_decode_s = time.perf_counter() - started
