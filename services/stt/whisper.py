@@ -76,7 +76,7 @@ class WhisperOptions:
     model_path: Path | None = None  # any faster-whisper model folder instead
     cache_dir: Path = Path("data/models")  # where packaged weights are joined once
     threads: int = 2
-    beam_size: int = 1
+    beam_size: int = 2
     language: str = "en"
 
 

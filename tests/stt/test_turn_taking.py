@@ -77,10 +77,11 @@ class Driver:
             self.owed -= 1
             self.handle(self.taker.committed(next(self.texts, "")))
 
-    def run(self, *pattern: tuple[str, float], playing: bool = False) -> Driver:
+    def run(self, *pattern: tuple[str, float], playing: bool = False, tail: bool = False) -> Driver:
         for kind, ms in pattern:
             for _ in range(round(ms / FRAME_MS)):
-                self.handle(self.taker.frame(0.9 if kind == "speech" else 0.02, FRAME, playing=playing))
+                probability = 0.9 if kind == "speech" else 0.02
+                self.handle(self.taker.frame(probability, FRAME, playing=playing, tail=tail))
         return self
 
     def of(self, kind: type[A]) -> list[tuple[float, A]]:
@@ -333,6 +334,34 @@ def test_a_pause_during_the_check_waits_for_the_verdict():
     assert d.taker.blocked
     d.handle(d.taker.verdict(candidate=False))
     assert [a.reason for _, a in d.of(Discarded)] == ["echo"]
+
+
+# --- in the echo tail (the reply has ended; its echo may linger a moment) -------------------------------------
+
+
+def test_an_answer_starting_in_the_echo_tail_is_the_candidates_turn_without_a_check():
+    d = Driver(texts=["I would start with the requirements."])
+    d.run(speech(600), playing=True, tail=True)  # longer than any echo: the answer
+    d.run(speech(900), silence(800))
+    assert d.of(CheckBargeIn) == []
+    (started,) = [a for _, a in d.of(UtteranceStarted)]
+    assert started.provisional and started.after_playback
+    (end,) = d.ends()
+    assert end.start == started.start  # the answer's first words are kept
+
+
+def test_a_short_reply_in_the_echo_tail_is_checked_at_its_pause():
+    d = Driver().run(speech(250), silence(400), playing=True, tail=True)
+    ((_, check),) = d.of(CheckBargeIn)  # "Yes." or the echo of the reply's last word? the text decides
+    assert 240 <= check.speech_ms < 250 + FRAME_MS
+    d.handle(d.taker.verdict(candidate=True))
+    d.run(silence(1000))
+    assert len(d.ends()) == 1
+
+
+def test_a_click_in_the_echo_tail_is_dropped():
+    d = Driver().run(speech(64), silence(400), playing=True, tail=True)
+    assert d.of(CheckBargeIn) == [] and d.ends() == []
 
 
 def test_replaying_from_a_reset_point_gives_the_same_decisions():
