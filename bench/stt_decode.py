@@ -6,19 +6,26 @@ vocabulary, the same filtering of Whisper's inventions), once per setting, so th
 on the same audio without the platform around them. Prints, per setting: WER overall, clean and per
 engine, and the median decode time per second of audio (the real-time factor).
 
-    .venv/bin/python -m bench.stt_decode --clips 22 --beams 1 2 3 5
+    .venv/bin/python bench/stt_decode.py --clips 22 --beams 1 2 3 5
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from bench import voice_corpus, wer
+# bench/ is a folder of scripts, not a package: its modules import each other by their own names.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import voice_corpus
+import wer
+
 from services.stt.domain.prompting import TurnContext, hotword_terms
 from services.stt.whisper import WhisperOptions, WhisperSpeechModel
 from shared.interview_types import INTERVIEW_TYPES
@@ -29,7 +36,7 @@ CONTEXT = TurnContext(
 )
 
 
-def run(model: WhisperSpeechModel, clips: list[voice_corpus.Clip], hotwords: bool) -> dict[str, object]:
+def run(model: WhisperSpeechModel, clips: list[voice_corpus.Clip], hotwords: bool) -> dict[str, float]:
     terms = hotword_terms(CONTEXT) if hotwords else []
     errors: dict[str, list[wer.WordErrors]] = {}
     rtf: list[float] = []
