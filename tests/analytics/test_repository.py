@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, select
 from services.analytics.db import migrations
 from services.analytics.db.repository import INTERVIEWS, STAGES, SqlRepository
 from services.analytics.db.schema import Base
-from services.analytics.domain.rows import report_row, stage_rows
+from services.analytics.domain.rows import candidate_key, report_row, stage_rows
 from services.analytics.domain.stats import percentile
 from shared.report import WEIGHTS, PerformanceReport
 from tests.analytics.factories import make_report
@@ -180,3 +180,10 @@ def test_voice_latency_percentiles_per_stage(engine: Engine) -> None:
     for p in (50, 90, 95, 99):
         assert getattr(stage, f"p{p}") == pytest.approx(percentile(ordered, p), abs=0.05)
     assert stage.max == pytest.approx(ordered[-1], abs=0.05)
+
+
+def test_text_no_database_takes_is_cleaned_not_a_crash(engine: Engine) -> None:
+    repo = SqlRepository(engine)
+    load(repo, [make_report("s1", candidate="Ada\x00 Lovelace\ud800")])
+    assert repo.history(candidate_key("ada\x00 lovelace\ud800")) is not None
+    assert repo.history(candidate_key("\x00")) is None

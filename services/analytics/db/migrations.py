@@ -25,7 +25,11 @@ def alembic_config() -> Config:
 
 
 def upgrade(engine: Engine) -> str:
-    """Run every migration not yet applied; return the revision the database is at."""
+    """Run every migration not yet applied; return the revision the database is at. A SQLite file's
+    folder is created first (the embedded default needs no set-up)."""
+    file = engine.url.database
+    if engine.dialect.name == "sqlite" and file and file != ":memory:":
+        Path(file).parent.mkdir(parents=True, exist_ok=True)
     config = alembic_config()
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":

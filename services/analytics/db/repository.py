@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -55,15 +54,13 @@ BATCH_ROWS = 1000  # rows per multi-row INSERT: well under both databases' param
 
 
 def engine_for(url: str) -> Engine:
-    """An engine for a SQLAlchemy URL: `postgresql://` uses psycopg 3; a SQLite file's folder is created
-    and the file runs in WAL mode (readers never wait for the writer; replicas on one host share it)."""
+    """An engine for a SQLAlchemy URL (nothing connects yet): `postgresql://` uses psycopg 3; a SQLite file
+    runs in WAL mode (readers never wait for the writer; replicas on one host share it)."""
     parsed = make_url(url)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True, pool_size=4, max_overflow=4)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine

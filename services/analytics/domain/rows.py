@@ -22,9 +22,14 @@ class Unstorable(ValueError):
 _STAGE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+def storable(text: str) -> str:
+    """Text both databases accept: no NUL (PostgreSQL refuses it), no lone surrogate (not UTF-8)."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
 def candidate_key(name: str) -> str:
     """One candidate however the name was typed: spaces collapsed, case folded ("  ada  LOVELACE")."""
-    return " ".join(name.split()).casefold()
+    return " ".join(storable(name).split()).casefold()
 
 
 def interview_type_id(name: str) -> str:
@@ -59,7 +64,7 @@ class ReportRow:
 
 
 def _checked_id(value: str, what: str) -> str:
-    if not value or len(value) > MAX_ID_CHARS:
+    if not value or len(value) > MAX_ID_CHARS or storable(value) != value:
         raise Unstorable(f"{what} {value[:80]!r} is not an id the platform makes")
     return value
 
@@ -72,8 +77,8 @@ def report_row(report: PerformanceReport) -> ReportRow:
     scores = report.scores
     return ReportRow(
         session_id=_checked_id(report.session_id, "session id"),
-        interview_type=interview_type_id(report.interview_type)[:MAX_TEXT_CHARS],
-        candidate_name=" ".join(report.candidate_name.split())[:MAX_TEXT_CHARS],
+        interview_type=storable(interview_type_id(report.interview_type))[:MAX_TEXT_CHARS],
+        candidate_name=" ".join(storable(report.candidate_name).split())[:MAX_TEXT_CHARS],
         candidate_key=candidate_key(report.candidate_name)[:MAX_TEXT_CHARS],
         generated_at=generated,
         day=generated.date(),
