@@ -11,6 +11,7 @@ from sqlalchemy import Engine, text
 
 from services.analytics.db import migrations
 from services.analytics.db.repository import engine_for
+from services.analytics.db.schema import Base
 from tests.analytics.postgres import postgres_server
 
 
@@ -44,5 +45,5 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         return
     shared: Engine = request.getfixturevalue("postgres_engine")
     with shared.begin() as conn:
-        conn.execute(text("TRUNCATE interviews, stage_latencies"))
+        conn.execute(text("TRUNCATE " + ", ".join(t.name for t in Base.metadata.sorted_tables)))
     yield shared

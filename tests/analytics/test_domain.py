@@ -8,8 +8,9 @@ from datetime import date, datetime
 import numpy as np
 import pytest
 
+from services.analytics.domain.aggregates import ReportDeltas, latency_bucket
 from services.analytics.domain.rows import Unstorable, candidate_key, report_row, stage_rows
-from services.analytics.domain.stats import DailyScore, classify, fitted_change, percentile, rank
+from services.analytics.domain.stats import DailyScore, classify, fitted_change, percentile, rank, summarize
 from tests.analytics.factories import make_report
 
 
@@ -89,3 +90,27 @@ def test_stage_rows_leave_out_what_no_stage_could_be() -> None:
     assert [(r.stage, r.latency_ms) for r in rows] == [("speech_end_to_first_audio", 812.5)]
     with pytest.raises(Unstorable):
         stage_rows("s1", "t" * 65, stages, 0.0)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_histogram_summarizes_as_its_listed_values(seed: int) -> None:
+    rng = random.Random(seed)
+    histogram = sorted({round(rng.uniform(0, 10), 1): rng.randrange(0, 5) for _ in range(40)}.items())
+    listed = [value for value, n in histogram for _ in range(n)]
+    summary = summarize(histogram, (25, 50, 90, 99))
+    assert summary is not None and summary.count == len(listed)
+    for p in (25, 50, 90, 99):
+        assert summary.percentiles[p] == pytest.approx(float(np.percentile(listed, p)))
+    assert (summary.minimum, summary.maximum) == (min(listed), max(listed))
+    assert summary.mean == pytest.approx(float(np.mean(listed)))
+    assert summarize([(1.0, 0)], (50,)) is None
+
+
+def test_a_report_taken_away_leaves_no_count() -> None:
+    deltas = ReportDeltas()
+    row = report_row(make_report("s1", overall=6.5))
+    deltas.add(row)
+    assert deltas.scores[("google_sde", "overall", 6.5)] == 1 and deltas.day_sums[row.day] == 6.5
+    deltas.add(row, -1)
+    assert not any(deltas.scores.values()) and not any(deltas.candidates.values())
+    assert latency_bucket(812.5) == 813 and latency_bucket(0.4) == 0

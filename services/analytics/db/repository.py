@@ -1,36 +1,31 @@
 """The analytics repository on SQLAlchemy 2 (Core statements over the typed schema): SQLite or PostgreSQL.
 
-Synchronous on purpose: each query is a handful of index lookups that take well under a millisecond,
-and the service runs them in a worker thread (`asyncio.to_thread`), so the event loop never waits on
-the database. That keeps one driver per database (the standard sqlite3 module, psycopg) and no greenlet
-bridge; bench/analytics.py measures the result.
+Synchronous on purpose: each query reads a few hundred pre-aggregated counts or walks one index, and the
+service runs it in a worker thread (`asyncio.to_thread`), so the event loop never waits on the database.
+That keeps one driver per database (the standard sqlite3 module, psycopg) and no greenlet bridge;
+bench/analytics.py measures the thread hop (well under a millisecond).
 
-Writes are upserts keyed as the events are (a report by session, a stage by session, turn and stage), so
-a redelivered event changes nothing; a report replaces its row only with a report as new or newer.
+Writes are keyed as the events are (a report by session, a stage by session, turn and stage), so a
+redelivered event changes nothing, and a report replaces its row only with one as new or newer. A write
+updates the rows and the counts they contribute to in one transaction, one writer at a time (SQLite:
+`BEGIN IMMEDIATE`; PostgreSQL: an advisory lock), so concurrent replicas never count a row twice.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Connection,
-    Engine,
-    Table,
-    create_engine,
-    event,
-    func,
-    select,
-)
+from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, func, select, text, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
+from services.analytics.domain.aggregates import MEASURES, OVERALL, LatencyDeltas, ReportDeltas
 from services.analytics.domain.rows import COMPETENCY_COLUMNS, ReportRow, StageLatency
-from services.analytics.domain.stats import interpolate, rank
+from services.analytics.domain.stats import Summary, summarize
 from shared.analytics_api import (
     MAX_HISTORY_POINTS,
     AggregateResult,
@@ -42,15 +37,29 @@ from shared.analytics_api import (
 )
 from shared.report import Recommendation
 
-from .schema import Interview
-from .schema import StageLatency as StageLatencyRow
+from . import schema
 
-INTERVIEWS: Table = Interview.__table__  # type: ignore[assignment]
-STAGES: Table = StageLatencyRow.__table__  # type: ignore[assignment]
+
+def _table(model: type[schema.Base]) -> Table:
+    table: Table = model.__table__  # type: ignore[assignment]
+    return table
+
+
+INTERVIEWS = _table(schema.Interview)
+STAGES = _table(schema.StageLatency)
+SCORES = _table(schema.ScoreCount)
+RECOMMENDATION_COUNTS = _table(schema.RecommendationCount)
+CANDIDATES = _table(schema.CandidateCount)
+DAYS = _table(schema.DailyScore)
+BUCKETS = _table(schema.LatencyBucket)
+COUNTERS = _table(schema.Counter)
+
 RECOMMENDATIONS: tuple[Recommendation, ...] = ("STRONG_HIRE", "HIRE", "LEAN_HIRE", "LEAN_NO_HIRE", "NO_HIRE")
 BENCHMARK_PERCENTILES = (25, 50, 75, 90)
 LATENCY_PERCENTILES = (50, 90, 95, 99)
-BATCH_ROWS = 1000  # rows per multi-row INSERT: well under both databases' parameter limits
+BATCH_ROWS = 500  # rows per multi-row statement: well under both databases' parameter limits
+_WRITE_LOCK = 0x50524550414E4C59 % 2**63  # PostgreSQL advisory lock: one analytics writer at a time
+_WRITE = "prepai_write"  # execution option: this SQLite transaction writes (BEGIN IMMEDIATE)
 
 
 def engine_for(url: str) -> Engine:
@@ -62,58 +71,167 @@ def engine_for(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True, pool_size=4, max_overflow=4)
     engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
-    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event starts transactions (below)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(
-        "PRAGMA synchronous=NORMAL"
-    )  # WAL keeps the file consistent; a crash may lose the last commit
+    cursor.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a power cut may lose the last commit
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # A writer takes the write lock first: two writers that both read then write would deadlock.
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
 
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(float(value), 2)
 
 
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), BATCH_ROWS):
+        yield items[start : start + BATCH_ROWS]
+
+
+def _score_stats(summary: Summary | None) -> ScoreStats:
+    if summary is None:
+        return ScoreStats(count=0, p25=None, p50=None, p75=None, p90=None, min=None, max=None, average=None)
+    p = summary.percentiles
+    return ScoreStats(
+        count=summary.count,
+        p25=_round(p[25]),
+        p50=_round(p[50]),
+        p75=_round(p[75]),
+        p90=_round(p[90]),
+        min=_round(summary.minimum),
+        max=_round(summary.maximum),
+        average=_round(summary.mean),
+    )
+
+
 class SqlRepository:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._insert: Callable[[Table], Any] = (
-            postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
-        )
+        self._postgres = engine.dialect.name == "postgresql"
+        self._insert: Callable[[Table], Any] = postgresql.insert if self._postgres else sqlite.insert
 
     # --- writes ----------------------------------------------------------------------------------------
 
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        with self.engine.execution_options(**{_WRITE: True}).begin() as conn:
+            if self._postgres:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK})
+            yield conn
+
     def upsert_reports(self, rows: Sequence[ReportRow]) -> None:
+        newest: dict[str, ReportRow] = {}
+        for row in rows:
+            if row.session_id not in newest or newest[row.session_id].generated_at <= row.generated_at:
+                newest[row.session_id] = row
+        with self._writing() as conn:
+            stored = self._stored_reports(conn, list(newest))
+            deltas, kept = ReportDeltas(), []
+            for row in newest.values():
+                old = stored.get(row.session_id)
+                if old is not None and old.generated_at > row.generated_at:
+                    continue  # an older report arrived late: the newer one stays
+                if old is not None:
+                    deltas.add(old, -1)
+                deltas.add(row)
+                kept.append(row)
+            self._upsert_rows(conn, kept)
+            self._apply_report_deltas(conn, deltas)
+
+    def _stored_reports(self, conn: Connection, session_ids: list[str]) -> dict[str, ReportRow]:
+        stored = {}
+        for chunk in _chunks(session_ids):
+            for found in conn.execute(
+                select(INTERVIEWS).where(INTERVIEWS.c.session_id.in_(chunk))
+            ).mappings():
+                stored[found["session_id"]] = ReportRow(**found)
+        return stored
+
+    def _upsert_rows(self, conn: Connection, rows: list[ReportRow]) -> None:
         if not rows:
             return
         stmt = self._insert(INTERVIEWS)
-        newer = stmt.excluded.generated_at >= INTERVIEWS.c.generated_at
         stmt = stmt.on_conflict_do_update(
             index_elements=[INTERVIEWS.c.session_id],
             set_={c.name: stmt.excluded[c.name] for c in INTERVIEWS.c if c.name != "session_id"},
-            where=newer,
         )
-        with self.engine.begin() as conn:
-            for start in range(0, len(rows), BATCH_ROWS):
-                conn.execute(stmt, [dataclasses.asdict(r) for r in rows[start : start + BATCH_ROWS]])
+        for chunk in _chunks(rows):
+            conn.execute(stmt, [dataclasses.asdict(r) for r in chunk])
 
-    def upsert_stages(self, rows: Sequence[StageLatency]) -> None:
+    def _add_counts(self, conn: Connection, table: Table, rows: list[dict[str, Any]], *sums: str) -> None:
+        """Add each row's `count` (and `sums`) to the stored ones: created at the first, else added to."""
+        rows = [r for r in rows if r["count"] != 0 or any(r[s] != 0 for s in sums)]
         if not rows:
             return
-        stmt = self._insert(STAGES)
+        stmt = self._insert(table)
         stmt = stmt.on_conflict_do_update(
-            index_elements=[STAGES.c.session_id, STAGES.c.turn_id, STAGES.c.stage],
-            set_={"latency_ms": stmt.excluded.latency_ms, "recorded_at": stmt.excluded.recorded_at},
+            index_elements=list(table.primary_key.columns),
+            set_={name: table.c[name] + stmt.excluded[name] for name in ("count", *sums)},
         )
-        with self.engine.begin() as conn:
-            for start in range(0, len(rows), BATCH_ROWS):
-                conn.execute(stmt, [dataclasses.asdict(r) for r in rows[start : start + BATCH_ROWS]])
+        for chunk in _chunks(rows):
+            conn.execute(stmt, list(chunk))
+
+    def _apply_report_deltas(self, conn: Connection, deltas: ReportDeltas) -> None:
+        self._add_counts(
+            conn,
+            SCORES,
+            [
+                {"interview_type": t, "measure": m, "value": v, "count": n}
+                for (t, m, v), n in deltas.scores.items()
+            ],
+        )
+        self._add_counts(
+            conn,
+            RECOMMENDATION_COUNTS,
+            [
+                {"interview_type": t, "recommendation": r, "count": n}
+                for (t, r), n in deltas.recommendations.items()
+            ],
+        )
+        self._add_counts(
+            conn, CANDIDATES, [{"candidate_key": k, "count": n} for k, n in deltas.candidates.items()]
+        )
+        days = [{"day": d, "count": n, "score_sum": deltas.day_sums[d]} for d, n in deltas.day_counts.items()]
+        self._add_counts(conn, DAYS, days, "score_sum")
+
+    def upsert_stages(self, rows: Sequence[StageLatency]) -> None:
+        """Each turn's stages replace the ones stored for it (a redelivery: the same ones)."""
+        turns = sorted({(r.session_id, r.turn_id) for r in rows})
+        if not turns:
+            return
+        with self._writing() as conn:
+            deltas = LatencyDeltas()
+            old = self._stored_stages(conn, turns)
+            deltas.add(old, -1)
+            deltas.add(list(rows))
+            deltas.turns = len(turns) - len({(r.session_id, r.turn_id) for r in old})
+            key = tuple_(STAGES.c.session_id, STAGES.c.turn_id)
+            for chunk in _chunks(turns):
+                conn.execute(delete(STAGES).where(key.in_(chunk)))
+            for chunk in _chunks(rows):
+                conn.execute(self._insert(STAGES), [dataclasses.asdict(r) for r in chunk])
+            buckets = [{"stage": st, "bucket_ms": ms, "count": n} for (st, ms), n in deltas.buckets.items()]
+            self._add_counts(conn, BUCKETS, buckets)
+            self._add_counts(conn, COUNTERS, [{"name": "turns", "count": deltas.turns}])
+
+    def _stored_stages(self, conn: Connection, turns: list[tuple[str, str]]) -> list[StageLatency]:
+        key = tuple_(STAGES.c.session_id, STAGES.c.turn_id)
+        return [
+            StageLatency(**found)
+            for chunk in _chunks(turns)
+            for found in conn.execute(select(STAGES).where(key.in_(chunk))).mappings()
+        ]
 
     def analyze(self) -> None:
         """Refresh the planner's statistics (after a bulk load, so the indexes are chosen at once)."""
@@ -123,91 +241,66 @@ class SqlRepository:
     # --- queries ---------------------------------------------------------------------------------------
 
     def aggregate(self) -> AggregateResult:
-        c = INTERVIEWS.c
+        s = SCORES.c
         with self.engine.connect() as conn:
-            totals = conn.execute(
-                select(
-                    func.count(),
-                    func.avg(c.overall_score),
-                    *(func.avg(c[col]) for col in COMPETENCY_COLUMNS.values()),
-                )
-            ).one()
-            candidates = conn.execute(select(func.count(c.candidate_key.distinct()))).scalar_one()
-            by_type = conn.execute(
-                select(c.interview_type, func.count(), func.avg(c.overall_score)).group_by(c.interview_type)
+            sums = conn.execute(
+                select(s.interview_type, s.measure, func.sum(s.count), func.sum(s.value * s.count))
+                .where(s.count > 0)
+                .group_by(s.interview_type, s.measure)
             ).all()
-            recommendations: dict[str, int] = {
+            recommendations = {
                 str(r): int(n)
-                for r, n in conn.execute(select(c.recommendation, func.count()).group_by(c.recommendation))
+                for r, n in conn.execute(
+                    select(
+                        RECOMMENDATION_COUNTS.c.recommendation, func.sum(RECOMMENDATION_COUNTS.c.count)
+                    ).group_by(RECOMMENDATION_COUNTS.c.recommendation)
+                )
             }
+            candidates = conn.execute(
+                select(func.count()).select_from(CANDIDATES).where(CANDIDATES.c.count > 0)
+            ).scalar_one()
+        by_type = {t: (int(n), float(total)) for t, m, n, total in sums if m == OVERALL}
+        count = sum(n for n, _ in by_type.values())
+        per_measure: dict[str, tuple[int, float]] = {}
+        for _, measure, n, total in sums:
+            seen, added = per_measure.get(measure, (0, 0.0))
+            per_measure[measure] = (seen + int(n), added + float(total))
         return AggregateResult(
-            total_interviews=totals[0],
-            average_score=_round(totals[1]),
+            total_interviews=count,
+            average_score=_round(sum(t for _, t in by_type.values()) / count) if count else None,
             unique_candidates=candidates,
-            by_interview_type={t: TypeSummary(count=n, average_score=_round(a)) for t, n, a in by_type},
-            recommendations={r: int(recommendations.get(r, 0)) for r in RECOMMENDATIONS},
-            competency_averages={name: _round(totals[2 + i]) for i, name in enumerate(COMPETENCY_COLUMNS)},
+            by_interview_type={
+                t: TypeSummary(count=n, average_score=_round(total / n))
+                for t, (n, total) in sorted(by_type.items())
+            },
+            recommendations={r: recommendations.get(r, 0) for r in RECOMMENDATIONS},
+            competency_averages={
+                name: _round(per_measure[name][1] / per_measure[name][0]) if name in per_measure else None
+                for name in COMPETENCY_COLUMNS
+            },
         )
 
     def benchmarks(self, interview_type: str) -> tuple[int, dict[str, ScoreStats]]:
         """The interviews of the type, and the stats of the overall score and of each competency."""
-        columns: dict[str, str] = {"overall": "overall_score"} | dict(COMPETENCY_COLUMNS)
-        where = INTERVIEWS.c.interview_type == interview_type
+        s = SCORES.c
+        histograms: dict[str, list[tuple[float, int]]] = {measure: [] for measure in MEASURES}
         with self.engine.connect() as conn:
-            stats = {name: self._score_stats(conn, INTERVIEWS.c[col], where) for name, col in columns.items()}
-        return stats["overall"].count, stats
-
-    def _score_stats(self, conn: Connection, column: Any, where: ColumnElement[bool]) -> ScoreStats:
-        n, low, high, mean = conn.execute(
-            select(func.count(column), func.min(column), func.max(column), func.avg(column)).where(where)
-        ).one()
-        values = self._percentiles(conn, column, where, n, BENCHMARK_PERCENTILES)
-        return ScoreStats(
-            count=n,
-            p25=_round(values.get(25)),
-            p50=_round(values.get(50)),
-            p75=_round(values.get(75)),
-            p90=_round(values.get(90)),
-            min=_round(low),
-            max=_round(high),
-            average=_round(mean),
-        )
-
-    @staticmethod
-    def _percentiles(
-        conn: Connection, column: Any, where: ColumnElement[bool], n: int, ps: Sequence[int]
-    ) -> dict[int, float]:
-        """Each percentile from the (at most) two values around its rank, read through the index on
-        (filter, column): a query walks the index to the rank and ships two numbers."""
-        found: dict[int, float] = {}
-        if n == 0:
-            return found
-        for p in ps:
-            at = rank(n, p)
-            pair = (
-                conn.execute(
-                    select(column)
-                    .where(where, column.is_not(None))
-                    .order_by(column)
-                    .limit(2)
-                    .offset(at.lower)
-                )
-                .scalars()
-                .all()
-            )
-            found[p] = interpolate(at, pair[0], pair[1] if len(pair) > 1 else None)
-        return found
+            for measure, value, n in conn.execute(
+                select(s.measure, s.value, s.count)
+                .where(s.interview_type == interview_type, s.count > 0)
+                .order_by(s.measure, s.value)
+            ):
+                histograms.setdefault(measure, []).append((float(value), int(n)))
+        stats = {m: _score_stats(summarize(h, BENCHMARK_PERCENTILES)) for m, h in histograms.items()}
+        return stats[OVERALL].count, stats
 
     def daily_scores(self, since: date) -> list[tuple[date, float, int]]:
-        c = INTERVIEWS.c
+        d = DAYS.c
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(c.day, func.avg(c.overall_score), func.count())
-                .where(c.day >= since)
-                .group_by(c.day)
-                .order_by(c.day)
+                select(d.day, d.score_sum, d.count).where(d.day >= since, d.count > 0).order_by(d.day)
             ).all()
-        return [(_as_date(day), float(avg), int(n)) for day, avg, n in rows]
+        return [(day, float(total) / n, int(n)) for day, total, n in rows]
 
     def history(self, key: str) -> HistoryResult | None:
         c = INTERVIEWS.c
@@ -261,36 +354,27 @@ class SqlRepository:
         )
 
     def voice_latency(self) -> tuple[int, dict[str, LatencyStats]]:
-        c = STAGES.c
+        b = BUCKETS.c
+        histograms: dict[str, list[tuple[float, int]]] = {}
         with self.engine.connect() as conn:
-            turns = conn.execute(
-                select(func.count()).select_from(select(c.session_id, c.turn_id).distinct().subquery())
-            ).scalar_one()
-            per_stage = conn.execute(
-                select(
-                    c.stage,
-                    func.count(),
-                    func.min(c.latency_ms),
-                    func.max(c.latency_ms),
-                    func.avg(c.latency_ms),
-                ).group_by(c.stage)
-            ).all()
-            stages = {}
-            for stage, n, low, high, mean in per_stage:
-                values = self._percentiles(conn, c.latency_ms, c.stage == stage, n, LATENCY_PERCENTILES)
-                stages[stage] = LatencyStats(
-                    count=n,
-                    p50=round(values[50], 1),
-                    p90=round(values[90], 1),
-                    p95=round(values[95], 1),
-                    p99=round(values[99], 1),
-                    min=round(float(low), 1),
-                    max=round(float(high), 1),
-                    average=round(float(mean), 1),
-                )
-        return turns, stages
-
-
-def _as_date(value: date | str) -> date:
-    # SQLite hands a grouped DATE column back as its text.
-    return value if isinstance(value, date) else date.fromisoformat(value)
+            turns = conn.execute(select(COUNTERS.c.count).where(COUNTERS.c.name == "turns")).scalar()
+            for stage, ms, n in conn.execute(
+                select(b.stage, b.bucket_ms, b.count).where(b.count > 0).order_by(b.stage, b.bucket_ms)
+            ):
+                histograms.setdefault(stage, []).append((float(ms), int(n)))
+        stages = {}
+        for stage, histogram in histograms.items():
+            summary = summarize(histogram, LATENCY_PERCENTILES)
+            assert summary is not None  # only stages with counts were read
+            p = summary.percentiles
+            stages[stage] = LatencyStats(
+                count=summary.count,
+                p50=round(p[50], 1),
+                p90=round(p[90], 1),
+                p95=round(p[95], 1),
+                p99=round(p[99], 1),
+                min=summary.minimum,
+                max=summary.maximum,
+                average=round(summary.mean, 1),
+            )
+        return int(turns or 0), stages

@@ -1,15 +1,18 @@
-"""The analytics schema, typed (SQLAlchemy 2 declarative). Alembic's migrations create it; the
-metadata here is what the repository queries and what a new migration is checked against.
+"""The analytics schema, typed (SQLAlchemy 2 declarative). Alembic's migrations create it; a test checks
+that the migrated database and this metadata agree.
 
-Indexes follow the queries: every percentile reads single values at given ranks from an index on
-(type, score column), the trends group an index on (day, score), a history walks (candidate, time).
+Two kinds of tables. The rows, one per event key: `interviews` (a report per session) and
+`stage_latencies` (a stage per session, turn and stage): what makes a redelivery count once, and what a
+history reads (through the candidate index). The pre-aggregated counts (see `domain/aggregates.py`),
+updated in the same transaction as the rows: what the aggregate, benchmark, trend and latency queries
+read, so their cost does not grow with the number of interviews.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, Index, String
+from sqlalchemy import Date, DateTime, Float, Index, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -18,7 +21,7 @@ class Base(DeclarativeBase):
 
 
 class Interview(Base):
-    """One row per session with a report; a redelivered or rewritten report replaces its row."""
+    """One row per session with a report; a newer report of the session replaces it."""
 
     __tablename__ = "interviews"
 
@@ -36,21 +39,11 @@ class Interview(Base):
     code_quality: Mapped[float | None] = mapped_column(Float)
     cultural_fit: Mapped[float | None] = mapped_column(Float)
 
-    __table_args__ = (
-        Index("ix_interviews_type_overall", "interview_type", "overall_score"),
-        Index("ix_interviews_type_technical", "interview_type", "technical_knowledge"),
-        Index("ix_interviews_type_problem", "interview_type", "problem_solving"),
-        Index("ix_interviews_type_communication", "interview_type", "communication"),
-        Index("ix_interviews_type_code", "interview_type", "code_quality"),
-        Index("ix_interviews_type_cultural", "interview_type", "cultural_fit"),
-        Index("ix_interviews_day_overall", "day", "overall_score"),
-        Index("ix_interviews_candidate_time", "candidate_key", "generated_at"),
-        Index("ix_interviews_recommendation", "recommendation"),
-    )
+    __table_args__ = (Index("ix_interviews_candidate_time", "candidate_key", "generated_at"),)
 
 
 class StageLatency(Base):
-    """One measured stage of one voice turn; a redelivered TurnMetrics replaces its rows."""
+    """One measured stage of one voice turn; a redelivered TurnMetrics replaces its turn's rows."""
 
     __tablename__ = "stage_latencies"
 
@@ -60,4 +53,55 @@ class StageLatency(Base):
     latency_ms: Mapped[float] = mapped_column(Float)
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
 
-    __table_args__ = (Index("ix_stage_latencies_stage_ms", "stage", "latency_ms"),)
+
+class ScoreCount(Base):
+    """How many interviews of a type scored `value` on a measure (`overall` or a competency)."""
+
+    __tablename__ = "score_counts"
+
+    interview_type: Mapped[str] = mapped_column(String(200), primary_key=True)
+    measure: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[float] = mapped_column(Float, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class RecommendationCount(Base):
+    __tablename__ = "recommendation_counts"
+
+    interview_type: Mapped[str] = mapped_column(String(200), primary_key=True)
+    recommendation: Mapped[str] = mapped_column(String(20), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class CandidateCount(Base):
+    __tablename__ = "candidate_counts"
+
+    candidate_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class DailyScore(Base):
+    __tablename__ = "daily_scores"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    score_sum: Mapped[float] = mapped_column(Float)
+
+
+class LatencyBucket(Base):
+    """How many turns took `bucket_ms` (to the nearest millisecond) on a stage."""
+
+    __tablename__ = "latency_buckets"
+
+    stage: Mapped[str] = mapped_column(String(64), primary_key=True)
+    bucket_ms: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class Counter(Base):
+    """Named totals (`turns`: voice turns with measured stages)."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)

@@ -6,6 +6,8 @@ repository reads only the values at those ranks from an index, so no query ships
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -73,3 +75,38 @@ def classify(change: float) -> Trend:
     if change <= -STABLE_BELOW:
         return "declining"
     return "stable"
+
+
+@dataclass(frozen=True)
+class Summary:
+    count: int
+    minimum: float
+    maximum: float
+    mean: float
+    percentiles: dict[int, float]
+
+
+def summarize(histogram: Sequence[tuple[float, int]], ps: Sequence[int]) -> Summary | None:
+    """The figures of the values a histogram holds ((value, count) pairs, ascending values), exactly as
+    if the values were listed one by one; None when it holds none."""
+    pairs = [(value, n) for value, n in histogram if n > 0]
+    if not pairs:
+        return None
+    cumulative = list(itertools.accumulate(n for _, n in pairs))
+    total = cumulative[-1]
+
+    def value_at(index: int) -> float:  # the index-th value (0-based) of the listed values
+        return pairs[bisect.bisect_right(cumulative, index)][0]
+
+    found = {}
+    for p in ps:
+        at = rank(total, p)
+        upper = value_at(at.lower + 1) if at.lower + 1 < total else None
+        found[p] = interpolate(at, value_at(at.lower), upper)
+    return Summary(
+        count=total,
+        minimum=pairs[0][0],
+        maximum=pairs[-1][0],
+        mean=sum(value * n for value, n in pairs) / total,
+        percentiles=found,
+    )

@@ -1,4 +1,4 @@
-"""The first schema: interviews (one per report) and voice stage latencies.
+"""The first schema: the rows (interviews, stage latencies) and their pre-aggregated counts.
 
 Revision ID: 0001
 Revises:
@@ -15,14 +15,9 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-_TYPE_INDEXES = {
-    "ix_interviews_type_overall": "overall_score",
-    "ix_interviews_type_technical": "technical_knowledge",
-    "ix_interviews_type_problem": "problem_solving",
-    "ix_interviews_type_communication": "communication",
-    "ix_interviews_type_code": "code_quality",
-    "ix_interviews_type_cultural": "cultural_fit",
-}
+
+def _count() -> sa.Column[int]:
+    return sa.Column("count", sa.Integer(), nullable=False)
 
 
 def upgrade() -> None:
@@ -42,11 +37,7 @@ def upgrade() -> None:
         sa.Column("code_quality", sa.Float(), nullable=True),
         sa.Column("cultural_fit", sa.Float(), nullable=True),
     )
-    for name, column in _TYPE_INDEXES.items():
-        op.create_index(name, "interviews", ["interview_type", column])
-    op.create_index("ix_interviews_day_overall", "interviews", ["day", "overall_score"])
     op.create_index("ix_interviews_candidate_time", "interviews", ["candidate_key", "generated_at"])
-    op.create_index("ix_interviews_recommendation", "interviews", ["recommendation"])
     op.create_table(
         "stage_latencies",
         sa.Column("session_id", sa.String(64), primary_key=True),
@@ -55,9 +46,46 @@ def upgrade() -> None:
         sa.Column("latency_ms", sa.Float(), nullable=False),
         sa.Column("recorded_at", sa.DateTime(), nullable=False),
     )
-    op.create_index("ix_stage_latencies_stage_ms", "stage_latencies", ["stage", "latency_ms"])
+    op.create_table(
+        "score_counts",
+        sa.Column("interview_type", sa.String(200), primary_key=True),
+        sa.Column("measure", sa.String(32), primary_key=True),
+        sa.Column("value", sa.Float(), primary_key=True),
+        _count(),
+    )
+    op.create_table(
+        "recommendation_counts",
+        sa.Column("interview_type", sa.String(200), primary_key=True),
+        sa.Column("recommendation", sa.String(20), primary_key=True),
+        _count(),
+    )
+    op.create_table(
+        "candidate_counts", sa.Column("candidate_key", sa.String(200), primary_key=True), _count()
+    )
+    op.create_table(
+        "daily_scores",
+        sa.Column("day", sa.Date(), primary_key=True),
+        _count(),
+        sa.Column("score_sum", sa.Float(), nullable=False),
+    )
+    op.create_table(
+        "latency_buckets",
+        sa.Column("stage", sa.String(64), primary_key=True),
+        sa.Column("bucket_ms", sa.Integer(), primary_key=True),
+        _count(),
+    )
+    op.create_table("counters", sa.Column("name", sa.String(32), primary_key=True), _count())
 
 
 def downgrade() -> None:
-    op.drop_table("stage_latencies")
-    op.drop_table("interviews")
+    for table in (
+        "counters",
+        "latency_buckets",
+        "daily_scores",
+        "candidate_counts",
+        "recommendation_counts",
+        "score_counts",
+        "stage_latencies",
+        "interviews",
+    ):
+        op.drop_table(table)
