@@ -17,6 +17,7 @@ import httpx
 import nats
 import pytest
 from nats.js.errors import NotFoundError
+from sqlalchemy import Engine
 
 from services.analytics.bootstrap import create_app as create_analytics
 from services.gateway.bootstrap import create_app as create_gateway
@@ -46,11 +47,14 @@ async def fresh_streams(nats_url: str) -> AsyncIterator[None]:
 
 
 @pytest.fixture
-async def api(nats_url: str, tmp_path: Path, fresh_streams: None) -> AsyncIterator[httpx.AsyncClient]:
-    """The analytics service and the gateway, both as their bootstraps build them, on one SQLite file."""
+async def api(
+    nats_url: str, tmp_path: Path, fresh_streams: None, engine: Engine
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The analytics service and the gateway, both as their bootstraps build them; the database is each
+    of SQLite and PostgreSQL in turn (`engine`, from conftest)."""
     settings = Settings(nats_url=nats_url, data_dir=tmp_path)
     gateway = create_gateway(settings)
-    async with create_analytics(settings), gateway.router.lifespan_context(gateway):
+    async with create_analytics(settings, engine=engine), gateway.router.lifespan_context(gateway):
         transport = httpx.ASGITransport(app=gateway)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
             yield client
@@ -103,6 +107,12 @@ async def test_events_published_twice_are_counted_once(nats_url: str, api: httpx
         ("/api/analytics/trends?days=0", 422, "invalid_request"),
         ("/api/analytics/trends?days=366", 422, "invalid_request"),
         ("/api/analytics/trends?days=week", 422, "invalid_request"),
+        ("/api/analytics/trends?days=1.5", 422, "invalid_request"),
+        ("/api/analytics/benchmarks/%00", 404, "interview_type_not_found"),
+        ("/api/analytics/candidate/%00/history", 404, "candidate_not_found"),
+        ("/api/analytics/candidate/%ED%A0%80%F0%9F%98%80/history", 404, "candidate_not_found"),
+        ("/api/analytics/candidate/%20%20/history", 404, "candidate_not_found"),
+        ("/api/analytics/candidate/" + "n" * 201 + "/history", 404, "candidate_not_found"),
     ],
 )
 async def test_refusals_are_4xx_in_the_contract_shape(
