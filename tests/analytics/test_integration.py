@@ -96,6 +96,10 @@ async def test_events_published_twice_are_counted_once(nats_url: str, api: httpx
     assert history["total_interviews"] == 1 and history["scores_over_time"][0]["session_id"] == "sid1"
     trend = (await api.get("/api/analytics/trends", params={"days": 7})).json()
     assert trend["data"] == [{"date": today.date().isoformat(), "average_score": 7.5, "count": 1}]
+    nc = await nats.connect(nats_url)
+    info = await nc.jetstream().consumer_info(subjects.REPORTS_STREAM, subjects.ANALYTICS_REPORTS_CONSUMER)
+    await nc.close()
+    assert (info.num_pending, info.num_ack_pending) == (0, 0)  # all three settled: the garbage terminated
 
 
 @pytest.mark.parametrize(
