@@ -8,6 +8,7 @@ AGENT_REPLICAS ?= 1
 TOOLS_REPLICAS ?= 1
 STT_REPLICAS ?= 1
 TTS_REPLICAS ?= 1
+ANALYTICS_REPLICAS ?= 1
 PYTEST_ARGS ?=
 
 .PHONY: install run test test-fast lint bench docs clean
@@ -20,7 +21,7 @@ install: $(STAMP)
 
 run: install
 	$(PY) -m deploy.run_local --agent-replicas $(AGENT_REPLICAS) --tools-replicas $(TOOLS_REPLICAS) \
-		--stt-replicas $(STT_REPLICAS) --tts-replicas $(TTS_REPLICAS)
+		--stt-replicas $(STT_REPLICAS) --tts-replicas $(TTS_REPLICAS) --analytics-replicas $(ANALYTICS_REPLICAS)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

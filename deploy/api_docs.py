@@ -21,6 +21,8 @@ from faststream.specification import AsyncAPI
 from pydantic import TypeAdapter
 
 from services.agent.bootstrap import create_app as create_agent
+from services.analytics import handlers as analytics_handlers
+from services.analytics.bootstrap import create_app as create_analytics
 from services.gateway.bootstrap import create_app as create_gateway
 from services.gateway.bus import declare_publishers
 from services.stt.bootstrap import create_app as create_stt
@@ -48,6 +50,7 @@ def asyncapi_document(settings: Settings | None = None) -> dict[str, Any]:
         create_tools(settings).broker,
         create_stt(settings).broker,
         create_tts(settings).broker,
+        create_analytics(settings).broker,
     ]
     spec = AsyncAPI(
         *(broker for broker in brokers if broker is not None),
@@ -56,7 +59,7 @@ def asyncapi_document(settings: Settings | None = None) -> dict[str, Any]:
         description=DESCRIPTION,
     )
     document: dict[str, Any] = json.loads(spec.to_specification().to_json())
-    add_replies(document, tools_handlers.ENDPOINTS)
+    add_replies(document, tools_handlers.ENDPOINTS | analytics_handlers.ENDPOINTS)
     return document
 
 

@@ -18,6 +18,14 @@ command -v g++ >/dev/null 2>&1 || apt_needed+=(g++)
 command -v node >/dev/null 2>&1 || apt_needed+=(nodejs)
 command -v cmake >/dev/null 2>&1 || apt_needed+=(cmake)
 command -v espeak-ng >/dev/null 2>&1 || apt_needed+=(espeak-ng)  # the TTS fallback engine
+# The analytics tests run their repository suite on a real PostgreSQL server (initdb/pg_ctl, started by the
+# tests themselves); the package's own always-on cluster is not wanted, so none is created.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  apt_needed+=(postgresql)
+  pg_sudo=""; [ "$(id -u)" = 0 ] || pg_sudo="sudo"
+  $pg_sudo mkdir -p /etc/postgresql-common/createcluster.d  # a drop-in: no packaged file is touched
+  echo "create_main_cluster = false" | $pg_sudo tee /etc/postgresql-common/createcluster.d/prepai.conf >/dev/null
+fi
 if ((${#apt_needed[@]})); then
   echo ">> apt: installing ${apt_needed[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

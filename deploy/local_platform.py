@@ -64,7 +64,11 @@ WORK_CONSUMERS = (
 
 
 def default_services(
-    agent_replicas: int = 1, tools_replicas: int = 1, stt_replicas: int = 1, tts_replicas: int = 1
+    agent_replicas: int = 1,
+    tools_replicas: int = 1,
+    stt_replicas: int = 1,
+    tts_replicas: int = 1,
+    analytics_replicas: int = 1,
 ) -> list[ServiceSpec]:
     """Every service of the platform; `*_replicas=0` leaves one out (e.g. text-only tests without voice)."""
     wanted = [
@@ -72,6 +76,7 @@ def default_services(
         ServiceSpec("tools", "services.tools", tools_replicas),
         ServiceSpec("stt", "services.stt", stt_replicas),
         ServiceSpec("tts", "services.tts", tts_replicas),
+        ServiceSpec("analytics", "services.analytics", analytics_replicas),
         ServiceSpec("gateway", "services.gateway"),
     ]
     return [spec for spec in wanted if spec.replicas > 0 and _has_entry_point(spec.module)]
@@ -226,7 +231,7 @@ class LocalPlatform:
 
     async def wait_ready(self) -> None:
         """Until /health answers 200 (the gateway is up and the broker reachable), then until the workers
-        listen: the tools answer a request and an agent waits on the turns consumer (a local model
+        listen: the tools and analytics answer a request and an agent waits on the turns consumer (a local model
         loads first), so "ready" means the first request is served, not answered 503."""
         names = {spec.name for spec in self.services}
         async with httpx.AsyncClient(timeout=2.0) as client:
@@ -242,6 +247,12 @@ class LocalPlatform:
             if "tools" in names:
                 await self._until(
                     lambda: answers("/api/problems"), self.ready_timeout_s, "the tools service did not answer"
+                )
+            if "analytics" in names:  # its database is migrated and it serves its queue group
+                await self._until(
+                    lambda: answers("/api/analytics/aggregate"),
+                    self.ready_timeout_s,
+                    "the analytics service did not answer",
                 )
         for name, stream, consumer in WORK_CONSUMERS:
             if name in names:

@@ -22,6 +22,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--tools-replicas", type=int, default=1)
     parser.add_argument("--stt-replicas", type=int, default=1)
     parser.add_argument("--tts-replicas", type=int, default=1)
+    parser.add_argument("--analytics-replicas", type=int, default=1)
     return parser.parse_args()
 
 
@@ -37,7 +38,11 @@ async def main() -> None:
         nats_url=external_nats,
         nats_port=nats_port,
         services=default_services(
-            args.agent_replicas, args.tools_replicas, args.stt_replicas, args.tts_replicas
+            args.agent_replicas,
+            args.tools_replicas,
+            args.stt_replicas,
+            args.tts_replicas,
+            args.analytics_replicas,
         ),
     )
     stop = asyncio.Event()

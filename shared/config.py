@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     s3_region: str = "us-east-1"
     s3_prefix: str = ""
 
+    # Analytics database: empty = an embedded SQLite file under the data folder (no set-up);
+    # a SQLAlchemy URL for anything else, e.g. postgresql://user:pass@host/prepai (driver psycopg).
+    database_url: str = ""
+
     # Agent / LLM
     llm_provider: Literal["llamacpp", "openai", "bedrock", "scripted"] = "llamacpp"
     llm_model_path: Path | None = None  # a GGUF file; default: the packaged Qwen2.5 model, joined once
@@ -116,3 +120,7 @@ class Settings(BaseSettings):
     @property
     def model_cache_dir(self) -> Path:
         return self.data_dir / "models"
+
+    @property
+    def analytics_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'analytics' / 'analytics.db'}"

@@ -164,6 +164,39 @@ def tts_sentences_consumer(settings: Settings) -> ConsumerConfig:
     )
 
 
+def analytics_consumers() -> list[tuple[str, ConsumerConfig]]:
+    """The analytics service's durable consumers (stream, config), shared by its replicas. An event is
+    acked once its rows are committed; a database outage is retried with spaced redeliveries."""
+    return [
+        (
+            stream,
+            ConsumerConfig(
+                durable_name=durable,
+                ack_policy=AckPolicy.EXPLICIT,
+                ack_wait=30.0,
+                max_deliver=100,  # about 15 minutes of retries at the handler's longest delay
+                max_ack_pending=1000,
+                filter_subject=subject,
+            ),
+        )
+        for stream, durable, subject in (
+            (subjects.REPORTS_STREAM, subjects.ANALYTICS_REPORTS_CONSUMER, subjects.REPORTS_SUBJECTS[0]),
+            (subjects.METRICS_STREAM, subjects.ANALYTICS_METRICS_CONSUMER, subjects.METRICS_SUBJECTS[0]),
+        )
+    ]
+
+
+async def ensure_consumers(js: JetStreamContext, consumers: list[tuple[str, ConsumerConfig]]) -> None:
+    """Create each durable consumer that does not exist yet (idempotent, safe to race)."""
+    for stream, consumer in consumers:
+        assert consumer.durable_name is not None
+        try:
+            await js.consumer_info(stream, consumer.durable_name)
+        except NotFoundError:
+            with contextlib.suppress(BadRequestError):
+                await js.add_consumer(stream, consumer)
+
+
 async def ensure_streams(js: JetStreamContext, settings: Settings) -> None:
     """Create or update every stream, consumer and KV bucket (idempotent, safe to race)."""
     for config in stream_configs():

@@ -25,6 +25,7 @@ Outbound (towards the gateway that holds the socket):
 Analytics:
     prepai.metrics.{sid}        JetStream METRICS: each turn's stage latencies
     prepai.report.{sid}         JetStream REPORTS: a session's performance report was written (evaluator)
+    prepai.analytics.>          core request/reply served by the analytics service (queue group)
 """
 
 from __future__ import annotations
@@ -128,3 +129,12 @@ TOOLS_CODE_EXECUTE = f"{PREFIX}.tools.code.execute"
 TOOLS_PROBLEMS_LIST = f"{PREFIX}.tools.problems.list"
 TOOLS_PROBLEMS_GET = f"{PREFIX}.tools.problems.get"
 TOOLS_CV_ANALYZE = f"{PREFIX}.tools.cv.analyze"
+
+
+# Analytics service (request/reply, queue group: any replica answers from the shared database)
+ANALYTICS_QUEUE = "analytics"
+ANALYTICS_AGGREGATE = f"{PREFIX}.analytics.aggregate"
+ANALYTICS_BENCHMARKS = f"{PREFIX}.analytics.benchmarks"
+ANALYTICS_TRENDS = f"{PREFIX}.analytics.trends"
+ANALYTICS_HISTORY = f"{PREFIX}.analytics.history"
+ANALYTICS_VOICE_LATENCY = f"{PREFIX}.analytics.voice_latency"

@@ -165,22 +165,33 @@ class Bus:
         )
 
     async def call_tool(
-        self, subject: str, request: BaseModel, result_type: type[ResultT], timeout_s: float
+        self,
+        subject: str,
+        request: BaseModel,
+        result_type: type[ResultT],
+        timeout_s: float,
+        *,
+        service: str = "tools",
     ) -> ResultT:
-        """Request/reply to the tools service; its error replies come back as ToolCallFailed."""
+        """Request/reply to a worker service (the tools, analytics: same envelope); its error replies come
+        back as ToolCallFailed, and `service` names it in the errors of a missing or silent one."""
         try:
             msg = await self.broker.request(
                 request.model_dump_json(by_alias=True).encode(), subject, timeout=timeout_s
             )
         except NoRespondersError:
             raise ToolCallFailed(
-                ToolError(code="tools_unavailable", message="The tools service is not running.", status=503)
+                ToolError(
+                    code=f"{service}_unavailable",
+                    message=f"The {service} service is not running.",
+                    status=503,
+                )
             ) from None
         except (NatsTimeoutError, TimeoutError):
             raise ToolCallFailed(
                 ToolError(
-                    code="tools_timeout",
-                    message=f"The tools service did not answer within {timeout_s:.0f} s.",
+                    code=f"{service}_timeout",
+                    message=f"The {service} service did not answer within {timeout_s:.0f} s.",
                     status=504,
                 )
             ) from None
@@ -190,12 +201,14 @@ class Bus:
             log.error("unreadable reply on %s: %s", subject, err)
             raise ToolCallFailed(
                 ToolError(
-                    code="internal_error", message="The tools service sent an unreadable reply.", status=502
+                    code="internal_error",
+                    message=f"The {service} service sent an unreadable reply.",
+                    status=502,
                 )
             ) from None
         if not reply.ok or reply.result is None:
             raise ToolCallFailed(
-                reply.error or ToolError(code="internal_error", message="Empty tools reply.", status=502)
+                reply.error or ToolError(code="internal_error", message=f"Empty {service} reply.", status=502)
             )
         return reply.result
 

@@ -43,6 +43,14 @@ def test_asyncapi_names_every_subject_with_a_payload_schema() -> None:
         subjects.out(sid, "transcript"),
         subjects.out(sid, "audio"),
         subjects.out(sid, "bargein"),
+        # analytics: what it consumes and the queries it answers
+        subjects.REPORTS_SUBJECTS[0],
+        subjects.METRICS_SUBJECTS[0],
+        subjects.ANALYTICS_AGGREGATE,
+        subjects.ANALYTICS_BENCHMARKS,
+        subjects.ANALYTICS_TRENDS,
+        subjects.ANALYTICS_HISTORY,
+        subjects.ANALYTICS_VOICE_LATENCY,
     } <= addresses
     for channel in document["channels"].values():
         for message in channel["messages"].values():
@@ -53,7 +61,7 @@ def test_asyncapi_names_every_subject_with_a_payload_schema() -> None:
 def test_request_reply_operations_document_their_answers() -> None:
     document = asyncapi_document()
     replies = [op for op in document["operations"].values() if "reply" in op]
-    assert len(replies) == 4
+    assert len(replies) == 4 + 5  # the tools' and the analytics' endpoints
     for operation in replies:
         message = resolve(document, operation["reply"]["messages"][0]["$ref"])
         reply = resolve(document, message["payload"]["$ref"])

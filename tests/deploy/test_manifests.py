@@ -36,4 +36,4 @@ def test_compose_and_manifests_start_real_service_modules() -> None:
     assert commands
     for command in commands:
         assert _module_exists(command), command
-    assert {"gateway", "agent", "tools", "stt", "tts", "nats"} <= set(compose["services"])
+    assert {"gateway", "agent", "tools", "stt", "tts", "analytics", "nats"} <= set(compose["services"])

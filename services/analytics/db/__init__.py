@@ -1,0 +1,1 @@
+"""The analytics database: schema, migrations (Alembic) and the repository (SQLAlchemy 2)."""

@@ -1,0 +1,1 @@
+"""Analytics logic without transport or storage: report rows, percentiles, trends."""
