@@ -82,7 +82,7 @@ _KEY_POINT_CUES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     ),
 )
 # Gates: an answer that is not an answer keeps this share of its score at most.
-GATES = {"empty": 0.0, "gibberish": 0.05, "off_topic": 0.12, "echo": 0.2, "repeated": 0.2, "dont_know": 0.4}
+GATES = {"empty": 0.0, "gibberish": 0.05, "off_topic": 0.12, "echo": 0.1, "repeated": 0.2, "dont_know": 0.4}
 
 
 @dataclass(frozen=True)
@@ -220,10 +220,11 @@ def _flags(
     on_topic = len(concepts & asked)
     known = asked | domain.concepts
     domain_share = sum(1 for t in content if lexicon.concept(t) in known) / len(content)
-    if on_topic < 2 and domain_share < 0.3:
+    if on_topic < 2 and domain_share < 0.5:
         flags.append("off_topic")
-    new_words = concepts - lexicon.concepts(question.text)
-    if len(new_words) < 3 and len(concepts) >= 2:
+    asked_only = lexicon.concepts(question.text)
+    echoed = sum(1 for t in content if lexicon.concept(t) in asked_only) / len(content)
+    if echoed >= 0.6 and len(concepts - asked_only) < 3:
         flags.append("echo")
     if len(concepts) >= 5 and any(len(concepts & e) / len(concepts | e) >= 0.6 for e in earlier if e):
         flags.append("repeated")

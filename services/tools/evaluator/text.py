@@ -397,7 +397,7 @@ def sentences(text: str) -> list[str]:
 
 
 def content_tokens(text: str) -> list[str]:
-    return [t for t in tokens(text) if t not in STOPWORDS and len(t) > 1]
+    return [t for t in tokens(text) if t not in STOPWORDS and (len(t) > 1 or t.isdigit())]
 
 
 def filler_count(words: list[str]) -> dict[str, int]:
