@@ -8,7 +8,9 @@ away from the rubric's, and never applied to an answer the rubric found was not 
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+import re
+
+from pydantic import BaseModel, Field, ValidationError
 
 from services.tools.evaluator.answers import AnswerAnalysis
 
@@ -51,3 +53,17 @@ def anchored_score(analysis: AnswerAnalysis, grade: LlmGrade | None) -> float:
     if not grade.correct:  # a model that saw a mistake lowers the grade; it cannot raise it past the rubric
         clamped = min(clamped, analysis.score)
     return round(0.5 * analysis.score + 0.5 * clamped, 2)
+
+
+_JSON_OBJECT_RE = re.compile(r"\{.*\}", re.DOTALL)
+
+
+def parse_grade(reply: str) -> LlmGrade | None:
+    """The model's grade from its reply (the first JSON object in it), or None when it does not validate."""
+    found = _JSON_OBJECT_RE.search(reply)
+    if found is None:
+        return None
+    try:
+        return LlmGrade.model_validate_json(found.group(0))
+    except ValidationError:
+        return None

@@ -191,7 +191,7 @@ def _feedback(g: Graded) -> str:
         )
     if a.depth < 0.4:
         parts.append("Too brief: explain your reasoning and give specifics")
-    elif a.reasoning < 0.34:
+    elif a.reasoning < 0.34 and g.score < 8:
         parts.append("Say why, not only what (trade-offs, alternatives)")
     if g.grade is not None:
         parts.append(f"Judge: {g.grade.feedback}")
@@ -297,6 +297,10 @@ def improvements(session: SessionAnalysis, graded: list[Graded]) -> list[str]:
     return found
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeio" else "a"
+
+
 def summary(
     session: SessionAnalysis,
     graded: list[Graded],
@@ -306,7 +310,7 @@ def summary(
     record = session.record
     asked = len(graded) + len(session.unanswered)
     scored = {name: c.score for name, c in competencies.items() if c.score is not None}
-    text = f"{record.candidate_name} answered {len(graded)} of {asked} question(s) in a {record.interview_type_name} interview and scored {overall:.1f}/10 overall."
+    text = f"{record.candidate_name} answered {len(graded)} of {asked} question(s) in {_article(record.interview_type_name)} {record.interview_type_name} interview and scored {overall:.1f}/10 overall."
     if scored:
         best = max(scored, key=lambda n: scored[n] or 0.0)
         worst = min(scored, key=lambda n: scored[n] or 0.0)
