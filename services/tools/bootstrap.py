@@ -20,12 +20,12 @@ from services.tools.evaluator import Lexicon
 from services.tools.evaluator.pdf import render_report_pdf
 from services.tools.evaluator_adapters import NatsReportPublisher, StoredReports, StoredSubmissions
 from services.tools.evaluator_service import AnswerJudge, Catalogues, EvaluatorService
-from services.tools.handlers import build_evaluator_router, build_router
+from services.tools.handlers import build_evaluator_router, build_router, errors_middleware
 from services.tools.problems import ProblemBank, ProblemNotFound
 from services.tools.runner import CodeRunner, RunnerConfig
 from shared.config import Settings
 from shared.logs import setup_logging
-from shared.messaging import ensure_streams, make_broker, reply_errors_middleware
+from shared.messaging import ensure_streams, make_broker
 from shared.question_bank import load_question_bank
 from shared.sessions import SessionRepository
 from shared.storage import ObjectStore, create_store
@@ -49,7 +49,7 @@ def create_app(
     code = CodeService(runner or CodeRunner(RunnerConfig()), bank, store, sessions)
     cv = CvService(parser, store, sessions)
 
-    broker = make_broker(settings, "tools", middlewares=[reply_errors_middleware()])
+    broker = make_broker(settings, "tools", middlewares=[errors_middleware()])
     broker.include_router(build_router(concurrency=settings.tools_concurrency))
     evaluator_router = build_evaluator_router()
     publisher = NatsReportPublisher.declare(evaluator_router)

@@ -15,9 +15,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any
 
 from faststream import AckPolicy, Context
+from faststream.middlewares import ExceptionMiddleware
 from faststream.nats import JStream, NatsMessage, NatsRouter, PullSub
 from nats.js.api import AckPolicy as JsAckPolicy
 from nats.js.api import ConsumerConfig
+from pydantic import ValidationError
 
 from services.tools.code_service import CodeService
 from services.tools.cv_service import CvService
@@ -25,6 +27,7 @@ from services.tools.evaluator_service import EvaluatorService
 from services.tools.problems import ProblemBank, list_problems, public_view
 from shared import subjects
 from shared.events import SessionEnded
+from shared.messaging import error_reply, reply_errors_middleware
 from shared.sessions import SessionNotFound
 from shared.tools_api import (
     CvAnalyzeRequest,
@@ -93,6 +96,23 @@ def build_router(*, concurrency: int) -> NatsRouter:
             description=handler.__doc__,
         )(handler)
     return router
+
+
+def errors_middleware() -> ExceptionMiddleware:
+    """The request/reply error replies (`shared.messaging.reply_errors_middleware`), and for a JetStream
+    delivery that does not parse (a session end that is not a `SessionEnded`): terminated, logged, never
+    redelivered (it has no one to reply to)."""
+    middleware = reply_errors_middleware()
+
+    @middleware.add_handler(ValidationError, publish=True)
+    async def unreadable(error: ValidationError, message: NatsMessage) -> ToolReply[Any] | None:
+        if message.raw_message.reply.startswith("$JS.ACK."):
+            log.error("dropping an unreadable message on %s: %s", message.raw_message.subject, error)
+            await message.reject()
+            return None
+        return error_reply(error)
+
+    return middleware
 
 
 def evaluator_consumer() -> ConsumerConfig:

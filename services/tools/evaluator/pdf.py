@@ -6,6 +6,7 @@ accents and typographic punctuation on any machine."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -91,8 +92,16 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(text: str) -> str:
+    """Text any PDF can hold: lone surrogates (valid in JSON, not in UTF-8) become "?", controls go."""
+    return _CONTROL_RE.sub("", text.encode("utf-8", "replace").decode("utf-8"))
+
+
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text), style)
+    return Paragraph(escape(clean(text)), style)
 
 
 def _date(iso: str) -> str:
@@ -308,9 +317,9 @@ def render_report_pdf(report: PerformanceReport) -> bytes:
         rightMargin=18 * mm,
         topMargin=16 * mm,
         bottomMargin=18 * mm,
-        title=f"Performance report: {report.candidate_name}",
+        title=clean(f"Performance report: {report.candidate_name}"),
         author="PrepAI",
-        subject=report.interview_type,
+        subject=clean(report.interview_type),
     )
     judge = (
         "rubric" if report.judge.kind == "rubric" else f"model ({report.judge.model}) checked by the rubric"
