@@ -205,8 +205,8 @@ def _flags(
 ) -> list[str]:
     text = analysis.text
     content = content_tokens(text)
-    if not content:
-        return ["empty"]
+    if not content:  # only function words: "I don't know" or nothing at all
+        return ["dont_know"] if _DONT_KNOW_RE.search(text.lower()) else ["empty"]
     alpha = [w for w in words if w.isalpha()]
     real = sum(1 for w in alpha if lexicon.is_word(w, domain.tokens))
     analysis.real_word_ratio = real / len(alpha) if alpha else 0.0

@@ -51,7 +51,7 @@ BADGE = {
     "NO_HIRE": colors.HexColor("#c0392b"),
 }
 FONT, BOLD, ITALIC = "PrepVera", "PrepVera-Bold", "PrepVera-Italic"
-PAGE_WIDTH = A4[0] - 36 * mm
+PAGE_WIDTH = A4[0] - 36 * mm - 12  # the frame keeps 6 pt of padding on each side
 
 
 def _register_fonts() -> None:
@@ -243,13 +243,21 @@ def _bullets(items: list[str], style: ParagraphStyle, empty: str) -> Flowable:
 
 
 def _competency_details(report: PerformanceReport, s: dict[str, ParagraphStyle]) -> list[Flowable]:
-    flow: list[Flowable] = [_p("Scores and evidence", s["h2"])]
+    blocks: list[list[Flowable]] = []
     for name, competency in report.competencies.items():
         head = f"{LABEL[name].capitalize()}: {_score_text(competency.score)}"
         block: list[Flowable] = [_p(head, s["h3"]), _p(competency.reason.capitalize(), s["muted"])]
         block += [_p(f"“{q.quote}” (turn {q.turn_id})", s["quote"]) for q in competency.evidence]
-        flow.append(KeepTogether(block))
-    return flow
+        blocks.append(block)
+    return _section("Scores and evidence", blocks, s)
+
+
+def _section(title: str, blocks: list[list[Flowable]], s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """A heading kept on the page of its first block (a heading alone at a page's foot reads as a bug)."""
+    if not blocks:
+        return [_p(title, s["h2"])]
+    first, *rest = blocks
+    return [KeepTogether([_p(title, s["h2"]), *first]), *(KeepTogether(block) for block in rest)]
 
 
 def _delivery(report: PerformanceReport, s: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -276,7 +284,7 @@ def _delivery(report: PerformanceReport, s: dict[str, ParagraphStyle]) -> list[F
     return [_p("Delivery", s["h2"]), table]
 
 
-def _question(index: int, q: QuestionFeedback, s: dict[str, ParagraphStyle]) -> Flowable:
+def _question(index: int, q: QuestionFeedback, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     score = "not answered" if q.score is None else f"{q.score:.1f} / 10"
     head = Table(
         [[_p(f"{index}. {q.question}", s["h3"]), _p(score, s["right"])]],
@@ -290,7 +298,7 @@ def _question(index: int, q: QuestionFeedback, s: dict[str, ParagraphStyle]) -> 
         parts = ", ".join(f"{part} {'yes' if present else 'missing'}" for part, present in q.star.items())
         block.append(_p(f"STAR: {parts}", s["muted"]))
     block.append(Spacer(1, 5))
-    return KeepTogether(block)
+    return block
 
 
 def _footer(canvas: object, doc: BaseDocTemplate) -> None:
@@ -337,8 +345,7 @@ def render_report_pdf(report: PerformanceReport) -> bytes:
         _bullets(report.improvements, s["body"], "Nothing stood out to improve."),
         *_delivery(report, s),
         *_competency_details(report, s),
-        _p("Question by question", s["h2"]),
-        *[_question(i, q, s) for i, q in enumerate(report.questions, 1)],
+        *_section("Question by question", [_question(i, q, s) for i, q in enumerate(report.questions, 1)], s),
     ]
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return buffer.getvalue()

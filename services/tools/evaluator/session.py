@@ -60,8 +60,7 @@ def _bank_question(question: Question, turn_id: str) -> AskedQuestion:
         key_points=tuple(question.key_points),
         competencies=tuple(question.competencies),
         context=" ".join((*question.hints, *question.follow_ups, *question.tags)),
-        star="star" in question.tags
-        or (question.phase == "background" and "culture_fit" in question.competencies),
+        star="star" in question.tags,  # the bank marks the questions that want a story
     )
 
 
