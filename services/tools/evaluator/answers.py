@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from services.tools.evaluator.text import (
     KEY_POINT_GLUE,
+    STOPWORDS,
     Lexicon,
     content_tokens,
     filler_count,
@@ -82,7 +83,16 @@ _KEY_POINT_CUES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     ),
 )
 # Gates: an answer that is not an answer keeps this share of its score at most.
-GATES = {"empty": 0.0, "gibberish": 0.05, "off_topic": 0.12, "echo": 0.1, "repeated": 0.2, "dont_know": 0.4}
+GATES = {
+    "empty": 0.0,
+    "gibberish": 0.05,
+    "repetitive": 0.1,
+    "off_topic": 0.12,
+    "echo": 0.1,
+    "repeated": 0.2,
+    "keyword_list": 0.35,  # the right terms, no explanation: some knowledge, no answer
+    "dont_know": 0.4,
+}
 
 
 @dataclass(frozen=True)
@@ -211,9 +221,13 @@ def _flags(
     real = sum(1 for w in alpha if lexicon.is_word(w, domain.tokens))
     analysis.real_word_ratio = real / len(alpha) if alpha else 0.0
     flags: list[str] = []
-    distinct_ratio = len(set(content)) / len(content)
-    if analysis.real_word_ratio < 0.75 or (len(content) >= 8 and distinct_ratio < 0.3):
+    if analysis.real_word_ratio < 0.75:
         flags.append("gibberish")
+    if len(content) >= 8 and len(set(content)) / len(content) < 0.3:
+        flags.append("repetitive")
+    # English sentences are about 40% function words; a bare list of terms has almost none.
+    if len(words) >= 8 and sum(1 for w in words if w in STOPWORDS) / len(words) < 0.15:
+        flags.append("keyword_list")
     concepts = lexicon.concepts(text)
     question = analysis.question
     asked = lexicon.concepts(" ".join((question.text, *question.key_points, question.context)))

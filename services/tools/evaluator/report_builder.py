@@ -47,6 +47,8 @@ RECOMMENDATIONS: tuple[tuple[float, Recommendation], ...] = (
 FLAG_TEXT = {
     "empty": "was empty",
     "gibberish": "could not be read as words",
+    "repetitive": "repeated the same words over and over",
+    "keyword_list": "listed terms without explaining them",
     "off_topic": "did not address the question",
     "echo": "only repeated the question back",
     "repeated": "repeated an earlier answer",
@@ -178,7 +180,8 @@ def _feedback(g: Graded) -> str:
     a = g.analysis
     bad = [FLAG_TEXT[f] for f in a.flags if f in FLAG_TEXT]
     if bad:
-        return f"The answer {' and '.join(bad)}; it earns almost no credit."
+        credit = "almost no" if a.gate <= 0.2 else "little"
+        return f"The answer {' and '.join(bad)}; it earns {credit} credit."
     parts: list[str] = []
     if a.key_points:
         parts.append(f"Covered {len(_covered(a))} of {len(a.key_points)} key points")

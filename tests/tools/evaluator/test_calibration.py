@@ -20,7 +20,7 @@ def test_every_interview_type_has_several_questions_at_every_level() -> None:
     answers = load_answers()
     assert set(answers) == {t.id for t in INTERVIEW_TYPES}
     for type_id, questions in answers.items():
-        assert len(questions) >= 2, type_id
+        assert len(questions) >= 3, type_id
         for question_id, by_level in questions.items():
             assert set(by_level) == set(LEVELS), question_id
             assert len({text.strip() for text in by_level.values()}) == 4, question_id  # no answer reused

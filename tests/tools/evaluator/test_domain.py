@@ -200,3 +200,15 @@ def test_a_model_grade_is_validated_and_anchored_to_the_rubric(lexicon: Lexicon)
     assert real.score - 1.0 <= anchored_score(real, harsh) < real.score
     junk = _analyze(lexicon, "amazon_sde", "amazon_sde-tech-01", "qwpoeiru zxmcnvb lkajsdf")
     assert anchored_score(junk, generous) == junk.score  # a model cannot find merit in a non-answer
+
+
+def test_a_bare_list_of_the_right_terms_is_not_an_answer(lexicon: Lexicon) -> None:
+    salad = (
+        "DynamoDB partition key access patterns latency scale PostgreSQL joins ad-hoc queries transactions"
+    )
+    analysis = _analyze(lexicon, "amazon_sde", "amazon_sde-tech-01", salad)
+    assert "keyword_list" in analysis.flags and analysis.score < 3
+    looped = _analyze(
+        lexicon, "amazon_sde", "amazon_sde-tech-01", "I would use DynamoDB because it is good. " * 8
+    )
+    assert "repetitive" in looped.flags and looped.score < 1
