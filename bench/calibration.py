@@ -12,9 +12,9 @@ question and level, and one whole interview per level (all the type's questions 
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -23,9 +23,9 @@ from shared.interview_types import find_interview_type
 from shared.question_bank import load_question_bank
 from shared.sessions import SessionRecord, TranscriptEntry
 
-ANSWERS = (
-    Path(__file__).resolve().parents[1] / "tests" / "tools" / "evaluator" / "calibration" / "answers.yaml"
-)
+CALIBRATION = Path(__file__).resolve().parents[1] / "tests" / "tools" / "evaluator" / "calibration"
+ANSWERS = CALIBRATION / "answers.yaml"
+HOLDOUT = CALIBRATION / "holdout.yaml"  # other questions, written after the thresholds were set
 LEVELS = {"strong": 3, "adequate": 2, "weak": 1, "nonsense": 0}
 
 
@@ -89,10 +89,10 @@ def cases(answers: dict[str, dict[str, dict[str, str]]]) -> list[Case]:
             for question_id, by_level in questions.items():
                 record = session_record(type_id, f"{question_id}-{level}", [(question_id, by_level[level])])
                 found.append(Case(type_id, level, (question_id,), record))
-            whole = [(question_id, by_level[level]) for question_id, by_level in questions.items()]
-            found.append(
-                Case(type_id, level, tuple(questions), session_record(type_id, f"whole-{level}", whole))
-            )
+            if len(questions) > 1:  # one whole interview per level, all the type's questions at that level
+                whole = [(question_id, by_level[level]) for question_id, by_level in questions.items()]
+                record = session_record(type_id, f"whole-{level}", whole)
+                found.append(Case(type_id, level, tuple(questions), record))
     return found
 
 
@@ -119,14 +119,26 @@ def spearman(xs: list[float], ys: list[float]) -> float:
     return covariance / spread if spread else 0.0
 
 
-def run(lexicon: Lexicon | None = None, path: Path = ANSWERS) -> list[TypeResult]:
-    lexicon = lexicon or Lexicon.load()
-    scored: dict[str, list[tuple[Case, float]]] = {}
+def score_cases(lexicon: Lexicon, path: Path = ANSWERS) -> list[tuple[Case, float]]:
+    """Every case of the file with its overall score (the deterministic rubric)."""
+    scored: list[tuple[Case, float]] = []
     for case in cases(load_answers(path)):
         bank = load_question_bank(case.interview_type)
         report = evaluate(case.record, bank, lexicon, generated_at="calibration")
-        scored.setdefault(case.interview_type, []).append((case, report.overall_score))
-    return [_summarise(type_id, results) for type_id, results in scored.items()]
+        scored.append((case, report.overall_score))
+    return scored
+
+
+def run(lexicon: Lexicon | None = None, path: Path = ANSWERS) -> list[TypeResult]:
+    by_type: dict[str, list[tuple[Case, float]]] = {}
+    for case, score in score_cases(lexicon or Lexicon.load(), path):
+        by_type.setdefault(case.interview_type, []).append((case, score))
+    return [_summarise(type_id, results) for type_id, results in by_type.items()]
+
+
+def pooled_spearman(scored: list[tuple[Case, float]]) -> float:
+    """Spearman over every case of every type together."""
+    return round(spearman([float(LEVELS[c.level]) for c, _ in scored], [score for _, score in scored]), 3)
 
 
 def _summarise(type_id: str, results: list[tuple[Case, float]]) -> TypeResult:
@@ -153,15 +165,24 @@ def table(results: list[TypeResult]) -> str:
     lines = [head, "-" * len(head)]
     for r in results:
         means = " / ".join(f"{r.mean_by_level[level]:.2f}" for level in LEVELS)
-        wholes = " / ".join(f"{r.whole_by_level[level]:.1f}" for level in LEVELS)
+        wholes = " / ".join(f"{r.whole_by_level[level]:.1f}" for level in LEVELS if level in r.whole_by_level)
         lines.append(
             f"{r.interview_type:<14} {r.cases:>3} {r.spearman:>8.3f} {r.nonsense_max:>12.1f}   {means:<52}   {wholes}"
         )
     return "\n".join(lines)
 
 
-def main(argv: Any = None) -> None:
-    print(table(run()))
+def main() -> None:
+    parser = argparse.ArgumentParser(description="How the overall score orders graded answers.")
+    parser.add_argument("--holdout", action="store_true", help="the held-out answers instead")
+    args = parser.parse_args()
+    path = HOLDOUT if args.holdout else ANSWERS
+    lexicon = Lexicon.load()
+    scored = score_cases(lexicon, path)
+    print(f"{path.name}: {len(scored)} transcripts")
+    print(table(run(lexicon, path)))
+    nonsense = max(score for case, score in scored if case.level == "nonsense")
+    print(f"all types pooled: spearman {pooled_spearman(scored):.3f}, nonsense max {nonsense:.1f}")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,17 @@ from __future__ import annotations
 
 import pytest
 
-from bench.calibration import LEVELS, TypeResult, cases, load_answers, run, spearman
+from bench.calibration import (
+    HOLDOUT,
+    LEVELS,
+    TypeResult,
+    cases,
+    load_answers,
+    pooled_spearman,
+    run,
+    score_cases,
+    spearman,
+)
 from services.tools.evaluator import Lexicon
 from shared.interview_types import INTERVIEW_TYPES
 
@@ -47,3 +57,14 @@ def test_cases_include_one_whole_interview_per_level_and_type() -> None:
     found = cases(load_answers())
     wholes = [(c.interview_type, c.level) for c in found if len(c.question_ids) > 1]
     assert len(wholes) == len(INTERVIEW_TYPES) * len(LEVELS)
+
+
+def test_held_out_answers_are_ordered_too() -> None:
+    """Questions the rubric was not tuned on (holdout.yaml): the same bar, pooled over every type."""
+    scored = score_cases(Lexicon.load(), HOLDOUT)
+    assert {case.interview_type for case, _ in scored} == {t.id for t in INTERVIEW_TYPES}
+    assert pooled_spearman(scored) >= 0.85
+    assert max(score for case, score in scored if case.level == "nonsense") <= 2.0
+    for type_id in {case.interview_type for case, _ in scored}:
+        by_level = {case.level: score for case, score in scored if case.interview_type == type_id}
+        assert by_level["strong"] > by_level["adequate"] > by_level["weak"] > by_level["nonsense"], type_id
