@@ -100,8 +100,12 @@ def clean(text: str) -> str:
     return _CONTROL_RE.sub("", text.encode("utf-8", "replace").decode("utf-8"))
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(clean(text)), style)
+def _p(text: str, style: ParagraphStyle, limit: int = 2000) -> Paragraph:
+    """A paragraph of plain text; `limit` keeps one within a page (a table cell cannot split)."""
+    text = clean(text)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return Paragraph(escape(text), style)
 
 
 def _date(iso: str) -> str:
@@ -138,9 +142,9 @@ def _title_block(report: PerformanceReport, s: dict[str, ParagraphStyle]) -> Tab
     )
     left = [
         _p("Interview performance report", s["muted"]),
-        _p(report.candidate_name, s["h1"]),
+        _p(report.candidate_name, s["h1"], limit=80),
         Spacer(1, 2),
-        _p(f"{type_name} interview · {_date(report.generated_at)}", s["muted"]),
+        _p(f"{type_name} interview · {_date(report.generated_at)}", s["muted"], limit=160),
     ]
     right = [
         _p(f"{report.overall_score:.1f}", s["score"]),
@@ -287,7 +291,7 @@ def _delivery(report: PerformanceReport, s: dict[str, ParagraphStyle]) -> list[F
 def _question(index: int, q: QuestionFeedback, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     score = "not answered" if q.score is None else f"{q.score:.1f} / 10"
     head = Table(
-        [[_p(f"{index}. {q.question}", s["h3"]), _p(score, s["right"])]],
+        [[_p(f"{index}. {q.question}", s["h3"], limit=400), _p(score, s["right"])]],
         colWidths=[PAGE_WIDTH - 26 * mm, 26 * mm],
     )
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))

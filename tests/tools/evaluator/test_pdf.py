@@ -75,3 +75,11 @@ def test_a_report_with_nothing_judged_still_renders(report: PerformanceReport) -
     empty = report.model_copy(update={"strengths": [], "improvements": [], "questions": [], "delivery": None})
     text = "".join(p.get_textpage().get_text_range() for p in pdfium.PdfDocument(render_report_pdf(empty)))
     assert "No answer reached a solid level" in text and "No answer was spoken" in text
+
+
+def test_oversized_text_cannot_break_the_layout(report: PerformanceReport) -> None:
+    """A table cell cannot split across pages: a huge name or question must be cut, not crash the render."""
+    huge = "x" * 5000
+    questions = [q.model_copy(update={"question": huge}) for q in report.questions]
+    pdf = render_report_pdf(report.model_copy(update={"candidate_name": huge, "questions": questions}))
+    assert pdf.startswith(b"%PDF") and len(pdfium.PdfDocument(pdf)) <= 6
