@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from faststream import FastStream
 
+from services.agent.llm import BedrockOptions, OpenAIOptions, create_llm  # light: providers load on demand
 from services.tools.code_service import CodeService, Runner
 from services.tools.cv import IsolatedCvParser
 from services.tools.cv_service import CvParser, CvService
@@ -21,6 +22,7 @@ from services.tools.evaluator.pdf import render_report_pdf
 from services.tools.evaluator_adapters import NatsReportPublisher, StoredReports, StoredSubmissions
 from services.tools.evaluator_service import AnswerJudge, Catalogues, EvaluatorService
 from services.tools.handlers import build_evaluator_router, build_router, errors_middleware
+from services.tools.llm_judge import LlmAnswerJudge
 from services.tools.problems import ProblemBank, ProblemNotFound
 from services.tools.runner import CodeRunner, RunnerConfig
 from shared.config import Settings
@@ -84,7 +86,18 @@ def create_app(
 
     # The CV parser's forkserver starts before the first request, so the first upload pays no start-up.
     starting = [parser.start] if isinstance(parser, IsolatedCvParser) else []
-    app = FastStream(broker, logger=log, on_startup=[*starting, start_evaluator], after_startup=[ready])
+
+    async def close_judge() -> None:
+        if isinstance(judge, LlmAnswerJudge):
+            await judge.aclose()
+
+    app = FastStream(
+        broker,
+        logger=log,
+        on_startup=[*starting, start_evaluator],
+        after_startup=[ready],
+        after_shutdown=[close_judge],
+    )
     app.context.set_global("code_service", code)
     app.context.set_global("cv_service", cv)
     app.context.set_global("problem_bank", bank)
@@ -106,9 +119,6 @@ def llm_judge(settings: Settings) -> AnswerJudge | None:
     embedded model (too small to grade) nor the scripted responder."""
     if not settings.evaluator_llm_judge or settings.llm_provider not in ("openai", "bedrock"):
         return None
-    from services.agent.llm import BedrockOptions, OpenAIOptions, create_llm  # remote providers only
-    from services.tools.llm_judge import LlmAnswerJudge
-
     if settings.llm_provider == "openai":
         options: OpenAIOptions | BedrockOptions = OpenAIOptions(
             base_url=settings.openai_base_url,

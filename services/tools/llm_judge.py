@@ -36,3 +36,6 @@ class LlmAnswerJudge:
         except LLMError:
             return None
         return parse_grade("".join(pieces))
+
+    async def aclose(self) -> None:
+        await self.provider.aclose()

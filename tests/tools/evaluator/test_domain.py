@@ -8,7 +8,12 @@ import pytest
 
 from bench.calibration import session_record
 from services.tools.evaluator import Lexicon, evaluate
-from services.tools.evaluator.answers import AnalysisInputs, Answer, analyze_answer, star_parts
+from services.tools.evaluator.answers import (
+    AnalysisInputs,
+    Answer,
+    analyze_answer,
+    star_parts,
+)
 from services.tools.evaluator.code import assess_code
 from services.tools.evaluator.delivery import delivery_metrics
 from services.tools.evaluator.judge import LlmGrade, anchored_score, parse_grade
