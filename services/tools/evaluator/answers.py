@@ -32,6 +32,10 @@ _REASONING_RE = re.compile(
 _ORDER_RE = re.compile(
     r"\b(first|firstly|second|secondly|then|next|after that|finally|lastly|overall|in short|to summari[sz]e)\b"
 )
+# Hedges: the candidate signals they are unsure of what they state (a correctness signal the words carry).
+_HEDGE_RE = re.compile(
+    r"\b(i think|i guess|i believe|maybe|probably|not sure|i'?m not certain|kind of|sort of|or something)\b"
+)
 _DONT_KNOW_RE = re.compile(
     r"\b(i don'?t know|no idea|not sure|i'?m not familiar|can'?t remember|don'?t remember|never (heard|used)|"
     r"no clue|skip( this)?|pass)\b"
@@ -152,6 +156,7 @@ class AnswerAnalysis:
     star: dict[str, bool] | None = None
     real_word_ratio: float = 0.0
     content_words: int = 0
+    hedges: list[str] = field(default_factory=list)
     score: float = 0.0  # 0-10
     best_quote: Quote | None = None
 
@@ -282,6 +287,7 @@ def analyze_answer(
     analysis.depth = min(1.0, len(content) / 60)
     analysis.specificity = min(1.0, (len(distinct_terms) + len(_NUMBER_RE.findall(text))) / 8)
     analysis.reasoning = min(1.0, len(_REASONING_RE.findall(text.lower())) / 3)
+    analysis.hedges = [m.group(0) for m in _HEDGE_RE.finditer(text.lower())]
     organised = min(1.0, len(_ORDER_RE.findall(text.lower())) / 2)
     if question.star:
         analysis.star = star_parts(text)
@@ -301,13 +307,17 @@ def analyze_answer(
 
 
 def _quality(analysis: AnswerAnalysis) -> float:
+    # Hedging often marks a guess: one per 40 words costs up to 0.1 of the grade.
+    unsure = min(0.1, 0.1 * len(analysis.hedges) * 40 / max(40, len(tokens(analysis.text))))
     if analysis.question.key_points:
-        return (
+        return max(
+            0.0,
             0.45 * analysis.coverage
             + 0.2 * analysis.depth
             + 0.15 * analysis.specificity
             + 0.1 * analysis.reasoning
             + 0.1 * analysis.structure
+            - unsure,
         )
     # The interviewer's own question (introduction, wrap-up): no key points to check against.
     return (

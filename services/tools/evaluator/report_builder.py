@@ -196,6 +196,9 @@ def _feedback(g: Graded) -> str:
         parts.append("Too brief: explain your reasoning and give specifics")
     elif a.reasoning < 0.34 and g.score < 8:
         parts.append("Say why, not only what (trade-offs, alternatives)")
+    if len(a.hedges) >= 2:
+        said = ", ".join(f'"{h}"' for h in dict.fromkeys(a.hedges))
+        parts.append(f"Sounded unsure ({said}): state what you know, then what you would check")
     if g.grade is not None:
         parts.append(f"Judge: {g.grade.feedback}")
     return ". ".join(parts) + "." if parts else "Answered."
