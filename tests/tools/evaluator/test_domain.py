@@ -221,7 +221,9 @@ def test_a_bare_list_of_the_right_terms_is_not_an_answer(lexicon: Lexicon) -> No
 
 def test_hedging_is_a_signal_and_costs_a_little(lexicon: Lexicon) -> None:
     sure = _analyze(lexicon, "amazon_sde", "amazon_sde-tech-01", STRONG_DYNAMO)
-    unsure_text = "I think " + STRONG_DYNAMO.replace("I'd stay", "Maybe I'd stay").replace("so a hot", "so probably a hot")
+    unsure_text = "I think " + STRONG_DYNAMO.replace("I'd stay", "Maybe I'd stay").replace(
+        "so a hot", "so probably a hot"
+    )
     unsure = _analyze(lexicon, "amazon_sde", "amazon_sde-tech-01", unsure_text)
     assert unsure.hedges == ["i think", "probably", "maybe"] and not sure.hedges
     assert sure.score - 1.0 <= unsure.score < sure.score
