@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     # Tools service: concurrent code runs / CV parses per replica; AWS Textract for scanned CVs.
     tools_concurrency: int = Field(default=2, ge=1)
     cv_textract: bool = False
+    # The evaluator asks the LLM provider to judge answers (checked by the rubric) when the provider is a
+    # remote one (openai, bedrock); the embedded model is too small to judge, so it never does.
+    evaluator_llm_judge: bool = True
 
     # Logging
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "debug", "info", "warning", "error"] = "INFO"

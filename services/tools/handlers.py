@@ -8,16 +8,27 @@ application context (`bootstrap.py` puts them there), so the router itself holds
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any
 
-from faststream import Context
-from faststream.nats import NatsRouter
+from faststream import AckPolicy, Context
+from faststream.middlewares import ExceptionMiddleware
+from faststream.nats import JStream, NatsMessage, NatsRouter, PullSub
+from nats.js.api import AckPolicy as JsAckPolicy
+from nats.js.api import ConsumerConfig
+from pydantic import ValidationError
 
 from services.tools.code_service import CodeService
 from services.tools.cv_service import CvService
+from services.tools.evaluator_service import EvaluatorService
 from services.tools.problems import ProblemBank, list_problems, public_view
 from shared import subjects
+from shared.events import SessionEnded
+from shared.messaging import error_reply, reply_errors_middleware
+from shared.sessions import SessionNotFound
 from shared.tools_api import (
     CvAnalyzeRequest,
     CvAnalyzeResult,
@@ -33,6 +44,13 @@ from shared.tools_api import (
 Code = Annotated[CodeService, Context("code_service")]
 Cv = Annotated[CvService, Context("cv_service")]
 Bank = Annotated[ProblemBank, Context("problem_bank")]
+Evaluator = Annotated[EvaluatorService, Context("evaluator")]
+
+log = logging.getLogger("tools.handlers")
+
+# A report takes well under a second with the rubric alone, longer with a model judging each answer:
+# the delivery is kept alive meanwhile, and redelivered this long after a replica died.
+EVALUATOR_ACK_WAIT_S = 30.0
 
 
 async def execute_code(request: ExecuteCodeRequest, code: Code) -> ToolReply[ExecuteCodeResult]:
@@ -77,4 +95,98 @@ def build_router(*, concurrency: int) -> NatsRouter:
             title=f"tools: {subject.removeprefix(subjects.PREFIX + '.tools.')}",
             description=handler.__doc__,
         )(handler)
+    return router
+
+
+def errors_middleware() -> ExceptionMiddleware:
+    """The request/reply error replies (`shared.messaging.reply_errors_middleware`), and for a JetStream
+    delivery that does not parse (a session end that is not a `SessionEnded`): terminated, logged, never
+    redelivered (it has no one to reply to)."""
+    middleware = reply_errors_middleware()
+
+    @middleware.add_handler(ValidationError, publish=True)
+    async def unreadable(error: ValidationError, message: NatsMessage) -> ToolReply[Any] | None:
+        if message.raw_message.reply.startswith("$JS.ACK."):
+            log.error("dropping an unreadable message on %s: %s", message.raw_message.subject, error)
+            await message.reject()
+            return None
+        return error_reply(error)
+
+    return middleware
+
+
+def evaluator_consumer() -> ConsumerConfig:
+    """One durable pull consumer on the session ends, shared by every tools replica."""
+    return ConsumerConfig(
+        durable_name=subjects.EVALUATOR_CONSUMER,
+        ack_policy=JsAckPolicy.EXPLICIT,
+        ack_wait=EVALUATOR_ACK_WAIT_S,
+        max_deliver=20,
+        max_ack_pending=100,
+        filter_subject=subjects.lifecycle("*", "ended"),
+    )
+
+
+@contextlib.asynccontextmanager
+async def kept_alive(msg: NatsMessage, every_s: float) -> AsyncIterator[None]:
+    """Tell JetStream every `every_s` that the message is still being worked on."""
+
+    async def beat() -> None:
+        while True:
+            await asyncio.sleep(every_s)
+            with contextlib.suppress(Exception):  # a lost heartbeat only risks a duplicate report
+                await msg.in_progress()
+
+    task = asyncio.create_task(beat())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def build_evaluator_router() -> NatsRouter:
+    router = NatsRouter()
+    consumer = evaluator_consumer()
+
+    @router.subscriber(
+        subjects.lifecycle("*", "ended"),
+        stream=JStream(
+            subjects.LIFECYCLE_STREAM, declare=False
+        ),  # declared by shared.messaging.ensure_streams
+        durable=subjects.EVALUATOR_CONSUMER,
+        config=consumer,
+        pull_sub=PullSub(batch_size=1, timeout=1.0),
+        ack_policy=AckPolicy.MANUAL,
+        title="tools: evaluator (session ended)",
+        description="Every tools replica pulls from one durable consumer; the end of an interview is acked "
+        "once its report (JSON and PDF) is stored and ReportReady is published. A redelivered end "
+        "re-announces the stored report without computing it again.",
+    )
+    async def on_session_ended(event: SessionEnded, msg: NatsMessage, evaluator: Evaluator) -> None:
+        delivered = msg.raw_message.metadata.num_delivered
+        try:
+            async with kept_alive(msg, EVALUATOR_ACK_WAIT_S / 3):
+                outcome = await evaluator.on_session_ended(event.session_id)
+        except SessionNotFound:
+            log.warning("session %s ended but has no record: no report", event.session_id)
+            await msg.reject()  # nothing will ever change that: do not redeliver
+            return
+        except Exception:
+            # Storage or NATS trouble (or a bug): try again later, spaced out.
+            log.exception("report of session %s failed; will retry", event.session_id)
+            await msg.nack(delay=min(60.0, 0.5 * 2 ** min(delivered, 7)))
+            return
+        await msg.ack()
+        report = outcome.report
+        log.info(
+            "report of session %s %s: overall %.1f (%s, judge %s)",
+            event.session_id,
+            "written" if outcome.written else "already stored, announced again",
+            report.overall_score,
+            report.recommendation,
+            report.judge.kind,
+        )
+
     return router

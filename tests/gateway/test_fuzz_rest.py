@@ -30,9 +30,19 @@ from hypothesis import strategies as st
 from schemathesis import checks as st_checks
 
 from services.gateway.routes.cv import CvUploadResponse
+from services.tools.evaluator.pdf import render_report_pdf
 from shared.config import Settings
 from shared.interview_types import INTERVIEW_TYPES
-from shared.report import report_key
+from shared.report import (
+    WEIGHTS,
+    CompetencyScore,
+    Judge,
+    PerformanceReport,
+    QuestionFeedback,
+    Quote,
+    report_key,
+    report_pdf_key,
+)
 from shared.storage.local import LocalObjectStore
 from shared.tools_api import ExecuteCodeResult
 from tests.gateway.conftest import FuzzPlatform
@@ -52,25 +62,43 @@ DETERMINISTIC = settings(
     phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],  # no shrinking: report the first failure
 )
 
-REPORT = {
-    "overallScore": 6.4,
-    "scores": {
+# A stored report as the evaluator writes it (the gateway validates it as shared.report.PerformanceReport).
+REPORT = PerformanceReport(
+    session_id="fuzz-seed",
+    interview_type="coding",
+    candidate_name="Ada Fuzz",
+    generated_at="2026-01-01T00:00:00+00:00",
+    overall_score=6.4,
+    scores={
         "technicalKnowledge": 7.0,
         "problemSolving": 6.5,
         "communication": 6.0,
         "codeQuality": None,
         "culturalFit": 5.5,
     },
-    "strengths": ["Explained the hash map choice before coding (turn 3)."],
-    "improvements": ["Did not test the empty input."],
-    "recommendation": "LEAN_HIRE",
-    "summary": "Solid fundamentals.",
-    "evidence": {"technicalKnowledge": [{"quote": "a hash map gives O(1) lookups", "turn_id": "t3"}]},
-    "questions": [{"question": "Two sum?", "score": 7, "feedback": "Good."}],
-    "delivery": None,
-    "judge": "fuzz-fixture",
-    "extraKey": {"kept": True},
-}
+    competencies={
+        name: CompetencyScore(
+            score=score,
+            weight=WEIGHTS[name],
+            applied_weight=0.0 if score is None else round(WEIGHTS[name] / 0.85, 4),
+            reason="fixture",
+        )
+        for name, score in (
+            ("technicalKnowledge", 7.0),
+            ("problemSolving", 6.5),
+            ("communication", 6.0),
+            ("codeQuality", None),
+            ("culturalFit", 5.5),
+        )
+    },
+    evidence={"technicalKnowledge": [Quote(turn_id="t3", quote="a hash map gives O(1) lookups")]},
+    strengths=["Explained the hash map choice before coding (turn 3)."],
+    improvements=["Did not test the empty input."],
+    recommendation="LEAN_HIRE",
+    summary="Solid fundamentals.",
+    questions=[QuestionFeedback(question="Two sum?", score=7, feedback="Good.")],
+    judge=Judge(kind="rubric", version="fuzz-fixture"),
+).model_dump(mode="json")
 
 
 def assert_contract_error(status: int, content: bytes) -> None:
@@ -117,6 +145,9 @@ class Seeds:
         )
         assert cv.status_code == 200, cv.text
         store = LocalObjectStore(Settings(data_dir=platform.runner.data_dir).objects_dir)
+        # The PDF too: the evaluator takes a report with both as written, so ending this session keeps it.
+        report = PerformanceReport.model_validate({**REPORT, "sessionId": self.session_id})
+        asyncio.run(store.put(report_pdf_key(self.session_id), render_report_pdf(report)))
         asyncio.run(store.put(report_key(self.session_id), json.dumps(REPORT).encode()))
 
     def apply(self, case: Case) -> None:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from typing import Any
+from typing import Literal
 
-from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
 
 from services.gateway.deps import AppDeps
 from services.gateway.errors import ApiError, errors
 from shared.events import SessionEnded
-from shared.report import report_key
+from shared.report import PerformanceReport, report_key, report_pdf_key
 from shared.sessions import SessionRecord, SessionStatus, TranscriptEntry, utc_now_iso
 from shared.storage import ObjectNotFound
 
@@ -32,36 +30,6 @@ class EndResponse(BaseModel):
     ended_at: str | None
     duration_seconds: float | None
     report_url: str
-
-
-class PerformanceReport(BaseModel):
-    """The evaluator's report as stored (seed names, camelCase). Every key the contract lists is
-    described here; the evaluator may add more, and they are returned as they are."""
-
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, serialize_by_alias=True, extra="allow"
-    )
-
-    overall_score: float | None = Field(default=None, description="0-10, one decimal")
-    scores: dict[str, Any] = Field(
-        default_factory=dict,
-        description="technicalKnowledge, problemSolving, communication, codeQuality, culturalFit: each 0-10, "
-        "or null with a reason when the interview gave nothing to judge it on",
-    )
-    strengths: list[Any] = Field(default_factory=list, description="concrete moments")
-    improvements: list[Any] = Field(default_factory=list, description="concrete moments")
-    recommendation: str | None = Field(
-        default=None, description="STRONG_HIRE, HIRE, LEAN_HIRE, LEAN_NO_HIRE or NO_HIRE"
-    )
-    summary: str | None = None
-    evidence: Any = Field(default=None, description="per score: quotes of the candidate with their turn_id")
-    questions: list[Any] = Field(
-        default_factory=list, description="per question asked: the question, the answer's score and feedback"
-    )
-    delivery: Any = Field(
-        default=None, description="spoken answers: words per minute, filler words per minute, long pauses"
-    )
-    judge: Any = Field(default=None, description="which evaluator produced the scores")
 
 
 class PerformanceReportResponse(BaseModel):
@@ -113,19 +81,36 @@ async def end_interview(session_id: str, deps: AppDeps) -> EndResponse:
 @router.get(
     "/api/interviews/{session_id}/performance-report",
     response_model=PerformanceReportResponse,
-    responses=errors(404),
+    responses={
+        **errors(404, 422),
+        200: {
+            "content": {"application/pdf": {}},
+            "description": "The report (JSON), or its PDF with ?format=pdf",
+        },
+    },
 )
-async def performance_report(session_id: str, deps: AppDeps) -> PerformanceReportResponse:
-    """The evaluator's report once it exists; until then 404 `report_not_ready`."""
+async def performance_report(
+    session_id: str,
+    deps: AppDeps,
+    format: Literal["json", "pdf"] = Query(default="json", description="`pdf`: the designed report as a PDF"),
+) -> PerformanceReportResponse | Response:
+    """The evaluator's report once it exists (`?format=pdf`: as a PDF); until then 404 `report_not_ready`."""
     await deps.sessions.get(session_id)  # 404 session_not_found first
+    key = report_pdf_key(session_id) if format == "pdf" else report_key(session_id)
     try:
-        stored = await deps.store.get(report_key(session_id))
+        stored = await deps.store.get(key)
     except ObjectNotFound:
         raise ApiError(
             404, "report_not_ready", "The performance report for this session is not ready."
         ) from None
+    if format == "pdf":
+        return Response(
+            stored.data,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="performance-report-{session_id}.pdf"'},
+        )
+    # Only the evaluator writes reports: one that does not validate is a bug (500, logged), not the client's.
+    report = PerformanceReport.model_validate_json(stored.data)
     return PerformanceReportResponse(
-        success=True,
-        report=PerformanceReport.model_validate(json.loads(stored.data)),
-        report_url=f"/api/interviews/{session_id}/performance-report",
+        success=True, report=report, report_url=f"/api/interviews/{session_id}/performance-report"
     )
