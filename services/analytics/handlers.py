@@ -88,7 +88,10 @@ def build_ingest_router(consumers: dict[str, ConsumerConfig]) -> NatsRouter:
         stream=JStream(subjects.REPORTS_STREAM, declare=False),  # declared by shared.messaging
         durable=subjects.ANALYTICS_REPORTS_CONSUMER,
         config=reports,
-        pull_sub=PullSub(batch_size=16, timeout=1.0),
+        # One message a fetch, as every service here: with a batch above 1 an idle fetch raises asyncio's
+        # TimeoutError, which FastStream 0.7 does not suppress (only nats.errors.TimeoutError): it logs a
+        # traceback and restarts the task every second.
+        pull_sub=PullSub(batch_size=1, timeout=1.0),
         ack_policy=AckPolicy.MANUAL,
         no_reply=True,
         max_workers=2,
@@ -103,7 +106,7 @@ def build_ingest_router(consumers: dict[str, ConsumerConfig]) -> NatsRouter:
         stream=JStream(subjects.METRICS_STREAM, declare=False),
         durable=subjects.ANALYTICS_METRICS_CONSUMER,
         config=metrics,
-        pull_sub=PullSub(batch_size=64, timeout=1.0),
+        pull_sub=PullSub(batch_size=1, timeout=1.0),  # see above
         ack_policy=AckPolicy.MANUAL,
         no_reply=True,
         max_workers=2,
