@@ -1,0 +1,76 @@
+"""How the interviewer reacts to nonsense, evasive, weak, strong and help-seeking candidates, with the real
+local model: whole scripted interviews through the real turn path (no network), counted per candidate kind.
+
+    python bench/reactions.py [--kinds nonsense evasive weak strong help] [--type google_sde] [--scripted]
+
+Prints one row per kind: answers, praise of nonsense, unearned praise, nonsense not flagged, replies out of
+role, repeated reactions, unmet requests; then a few examples of each problem. `--scripted` runs the same
+interviews with the scripted responder (no model) for comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from services.agent.llm.llamacpp import LlamaCppProvider
+from services.agent.llm.options import LlamaCppOptions
+from services.agent.responders import LLMResponder, Responder, ScriptedResponder
+from tests.agent.scripted_interviews import CANDIDATES, Counts, run_interview
+
+COLUMNS = (
+    "kind",
+    "answers",
+    "praised_nonsense",
+    "unearned_praise",
+    "nonsense_not_flagged",
+    "out_of_role",
+    "repeated_reactions",
+    "requests_unmet",
+    "empty_replies",
+)
+
+
+async def main(kinds: list[str], interview_type: str, scripted: bool, temperature: float) -> None:
+    responder: Responder
+    if scripted:
+        responder = ScriptedResponder()
+    else:
+        responder = LLMResponder(LlamaCppProvider(LlamaCppOptions()), max_tokens=160, temperature=temperature)
+    rows: list[Counts] = []
+    try:
+        for kind in kinds:
+            started = time.perf_counter()
+            greeting, exchanges = await run_interview(
+                responder, kind, interview_type=interview_type, session_id=f"bench-{kind}"
+            )
+            counts = Counts(kind)
+            counts.add(exchanges, greeting)
+            rows.append(counts)
+            print(f"{kind}: {len(exchanges)} answers in {time.perf_counter() - started:.0f} s", flush=True)
+            for ex in exchanges[:4]:
+                print(f"    {ex.answer[:50]!r} -> {ex.reply[:110]!r}", flush=True)
+    finally:
+        await responder.aclose()
+    print("\n" + " | ".join(COLUMNS))
+    for counts in rows:
+        row = counts.row()
+        print(" | ".join(str(row[c]) for c in COLUMNS))
+    for counts in rows:
+        for example in counts.examples:
+            print(f"  [{counts.kind}] {example}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--kinds", nargs="+", default=list(CANDIDATES), choices=list(CANDIDATES))
+    parser.add_argument("--type", default="google_sde")
+    parser.add_argument("--scripted", action="store_true", help="the scripted responder, no model")
+    parser.add_argument("--temperature", type=float, default=0.6, help="the agent's default is 0.6")
+    args = parser.parse_args()
+    asyncio.run(main(args.kinds, args.type, args.scripted, args.temperature))
