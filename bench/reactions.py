@@ -2,6 +2,7 @@
 local model: whole scripted interviews through the real turn path (no network), counted per candidate kind.
 
     python bench/reactions.py [--kinds nonsense evasive weak strong help] [--type google_sde] [--scripted]
+                              [--dump exchanges.json]
 
 Prints one row per kind: answers, praise of nonsense, unearned praise, nonsense not flagged, replies out of
 role, repeated reactions, unmet requests; then a few examples of each problem. `--scripted` runs the same
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 import time
 from pathlib import Path
@@ -36,13 +38,17 @@ COLUMNS = (
 )
 
 
-async def main(kinds: list[str], interview_type: str, scripted: bool, temperature: float) -> None:
+async def main(
+    kinds: list[str], interview_type: str, scripted: bool, temperature: float
+) -> dict[str, object]:
+    """Runs and prints; returns every exchange by kind (for --dump)."""
     responder: Responder
     if scripted:
         responder = ScriptedResponder()
     else:
         responder = LLMResponder(LlamaCppProvider(LlamaCppOptions()), max_tokens=160, temperature=temperature)
     rows: list[Counts] = []
+    dumped: dict[str, object] = {}
     try:
         for kind in kinds:
             started = time.perf_counter()
@@ -52,7 +58,15 @@ async def main(kinds: list[str], interview_type: str, scripted: bool, temperatur
             counts = Counts(kind)
             counts.add(exchanges, greeting)
             rows.append(counts)
-            print(f"{kind}: {len(exchanges)} answers in {time.perf_counter() - started:.0f} s", flush=True)
+            seconds = time.perf_counter() - started
+            print(f"{kind}: {len(exchanges)} answers in {seconds:.0f} s", flush=True)
+            dumped[kind] = {
+                "greeting": greeting,
+                "seconds": round(seconds, 1),
+                "exchanges": [
+                    [ex.answer, ex.question.id if ex.question else None, ex.reply] for ex in exchanges
+                ],
+            }
             for ex in exchanges[:4]:
                 print(f"    {ex.answer[:50]!r} -> {ex.reply[:110]!r}", flush=True)
     finally:
@@ -64,13 +78,19 @@ async def main(kinds: list[str], interview_type: str, scripted: bool, temperatur
     for counts in rows:
         for example in counts.examples:
             print(f"  [{counts.kind}] {example}")
+    return dumped
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--kinds", nargs="+", default=list(CANDIDATES), choices=list(CANDIDATES))
     parser.add_argument("--type", default="google_sde")
     parser.add_argument("--scripted", action="store_true", help="the scripted responder, no model")
     parser.add_argument("--temperature", type=float, default=0.6, help="the agent's default is 0.6")
+    parser.add_argument("--dump", type=Path, help="write every exchange to this JSON file")
     args = parser.parse_args()
-    asyncio.run(main(args.kinds, args.type, args.scripted, args.temperature))
+    exchanges = asyncio.run(main(args.kinds, args.type, args.scripted, args.temperature))
+    if args.dump is not None:
+        args.dump.write_text(json.dumps(exchanges, indent=1))

@@ -112,6 +112,7 @@ NOT_ANSWERS = frozenset(NONSENSE) | frozenset(EVASIVE)
 PRAISE = re.compile(
     r"\b(great|excellent|perfect|awesome|fantastic|wonderful|brilliant|impressive|amazing|outstanding|"
     r"superb|nice|well done|good (idea|point|answer|job|thinking|start|example|one|work)|exactly|spot on|"
+    r"^(very )?good\b|strong answer|well reasoned|"
     r"you'?re (right|correct|absolutely)|that'?s (right|correct|true)|love (that|it|this))\b",
     re.IGNORECASE,
 )
@@ -132,7 +133,7 @@ CANDIDATE_VOICE = [
     )
 ]
 NOT_FOLLOWED = re.compile(
-    r"\b(didn'?t|did not|couldn'?t|could not|don'?t|do not) (quite )?(follow|catch|understand|get)\b|"
+    r"\b(didn'?t|did not|couldn'?t|could not|don'?t|do not|still) (quite |think I )?(follow|catch|understand|get|answer)|"
     r"\bnot sure (I|what)\b|\blost me\b|\bmake sense of\b|\bno answer\b|\bnot (an|really an) answer\b",
     re.IGNORECASE,
 )
