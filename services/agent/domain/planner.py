@@ -50,7 +50,7 @@ REACT_GUIDANCE = {
     "the question, so do not praise it (no 'great', 'good', 'excellent', 'right'). " + _NO_QUESTION,
 }
 # Every other turn is said in the planner's own words: the model writes nothing.
-SAY_PLANNED = "The planned words are said for you; write nothing."
+SAY_PLANNED = "Say the planned words."
 INVITE_QUESTIONS_LINE = "We're nearly at time. Do you have any questions for me about the role or the team?"
 CLOSING_LINE = "Thank you for your time today. You can end the interview now to see your feedback report."
 MAX_REACTIONS_KEPT = 40
