@@ -170,6 +170,20 @@ def test_answer_kinds() -> None:
     assert read_answer("I don't know").kind == "stuck"
     assert read_answer("data data data data data").kind == "unclear"
     assert read_answer("Can I assume the array is sorted?").kind == "answered"  # about the question itself
+    # Questions about the interview question that only sound like questions about the job:
+    for about_the_question in (
+        "Should we pay for reserved capacity up front?",
+        "What are the benefits of a write-through cache here?",
+        "Should I use the team's existing database?",
+        "How many stages does the pipeline have?",
+        "Should the report include the totals?",
+    ):
+        assert read_answer(about_the_question).kind != "role_question", about_the_question
+    story = (
+        "My grandmother was very ill in my final year, and I had to look after her while I was also "
+        "finishing my thesis on my own."
+    )
+    assert read_answer(story).kind == "answered"  # a real story in plain sentences, not nonsense
 
 
 @pytest.mark.parametrize("itype", [t.id for t in INTERVIEW_TYPES])

@@ -167,32 +167,42 @@ _EVASIVE_PATTERNS = [
 # A candidate's question about the job rather than about the interview question, by topic: answered from
 # the interview type's fact sheet. Checked in this order (a question about "the team's salary" is salary).
 ROLE_TOPICS: dict[str, list[str]] = {
+    # Narrow on purpose: "Should we pay for reserved capacity?" or "What are the benefits of a cache?" is
+    # about the interview question, not the job.
     "practice": [
-        r"\b(is|was) (this|it) (a )?real\b",
+        r"\b(is|was) (this|it) (a )?real (interview|job|position)?\b",
         r"\bare you (a )?(real|human|person|bot|an? ai)\b",
     ],
-    "salary": [r"\b(salary|salaries|pay|paid|compensation|benefits|equity|stock|bonus|perks|offer)\b"],
+    "salary": [
+        r"\b(salary|salaries|compensation|equity|bonus|perks)\b",
+        r"\b(pay|salary) (range|band|scale)\b",
+        r"\bhow much (does|would|will) (it|this|the role|the job|this role|this job) pay\b",
+        r"\bbenefits (package|does|do you)\b",
+    ],
     "loop": [
-        r"\b(interview )?loop\b",
-        r"\b(rounds?|stages?|onsite|on-site|next steps?|hiring process|interview process|timeline)\b",
+        r"\binterview loop\b|\bloop look\b",
+        r"\binterview rounds?\b|\brounds? of interviews?\b|\bhow many rounds\b",
+        r"\b(onsite|on-site|next steps?|hiring process|interview process|hiring committee)\b",
         r"\bhow many interviews\b",
         r"\bhear back\b",
     ],
     "team": [
-        r"\b(the|which|what|your|my) team\b",
-        r"\bteam (i'?d|i would|i will|i'?ll) (join|be)\b",
-        r"\b(manager|colleagues|teammates)\b",
-        r"\bwho (would|will) i (work|be working) with\b",
+        r"\b(which|what) team\b",
+        r"\bteam (i'?d|i would|i will|i'?ll|i'?m|i am) (join|be|work)",
+        r"\b(the|your|my) team (work|works|do|does|like|size|structure|culture)\b",
+        r"\babout the team\b",
+        r"\bwho (would|will) (i|be) (work|be working|my manager)\b|\bwho would my manager be\b",
     ],
     "role": [
         r"\b(day[- ]to[- ]day|responsibilit\w*|typical day)\b",
         r"\bwhat (would|will) i (be )?(do|doing|work on|working on)\b",
-        r"\b(the|this) (role|position|job)\b",
+        r"\b(the|this) (role|position|job) (involve|like|about|entail)",
+        r"\babout the (role|position|job)\b",
     ],
     "format": [
-        r"\bhow long (is|will|does)\b",
-        r"\b(scored|graded|evaluated|assessed)\b",
-        r"\b(feedback|report|score)\b",
+        r"\bhow long (is|will|does) (this|the interview|it)\b",
+        r"\bhow (will|am|are) (i|you) (be )?(scor|grad|evaluat|assess|judg)\w*",
+        r"\b(feedback report|my score|get feedback)\b",
     ],
 }
 _QUESTION_START = re.compile(r"^\s*(what|how|why|when|where|who|which|is|are|do|does|can|could|will|would)\b")
@@ -350,15 +360,22 @@ def role_topic(text: str) -> str | None:
     return next((topic for topic, patterns in ROLE_TOPICS.items() if _matches(patterns, text)), None)
 
 
+# A longer answer in plain sentences is taken as an answer even when it shares no word with the question:
+# a personal story ("my grandmother was ill while I wrote my thesis") must not be told it made no sense.
+MAX_UNRELATED_WORDS = 15
+
+
 def _unrelated(tokens: list[str], topic: frozenset[str]) -> bool:
-    """Nothing in the answer relates to the question or to work at all (gibberish, off-topic chatter), or
-    the same few words over and over ("data data data data")."""
+    """Nothing in the answer relates to the question or to work at all (gibberish, short off-topic chatter),
+    or the same few words over and over ("data data data data")."""
     content = [t for t in tokens if t not in _STOPWORDS and t not in _COMMON and len(t) > 1]
     if not content:
         return False
     if len(tokens) >= 4 and len(set(tokens)) <= len(tokens) / 2:
         return True
-    return not ({root(t) for t in content} & (topic | GENERAL_TOPIC))
+    function_words = len(tokens) - len(content)
+    prose = len(tokens) >= MAX_UNRELATED_WORDS and function_words >= len(tokens) / 3
+    return not prose and not ({root(t) for t in content} & (topic | GENERAL_TOPIC))
 
 
 @dataclass(frozen=True)
