@@ -2,7 +2,7 @@
 local model: whole scripted interviews through the real turn path (no network), counted per candidate kind.
 
     python bench/reactions.py [--kinds nonsense evasive weak strong help] [--type google_sde] [--scripted]
-                              [--dump exchanges.json]
+                              [--max-answers 30] [--dump exchanges.json]
 
 Prints one row per kind: answers, praise of nonsense, unearned praise, nonsense not flagged, replies out of
 role, repeated reactions, unmet requests; then a few examples of each problem. `--scripted` runs the same
@@ -39,7 +39,7 @@ COLUMNS = (
 
 
 async def main(
-    kinds: list[str], interview_type: str, scripted: bool, temperature: float
+    kinds: list[str], interview_type: str, scripted: bool, temperature: float, max_answers: int
 ) -> dict[str, object]:
     """Runs and prints; returns every exchange by kind (for --dump)."""
     responder: Responder
@@ -53,7 +53,11 @@ async def main(
         for kind in kinds:
             started = time.perf_counter()
             greeting, exchanges = await run_interview(
-                responder, kind, interview_type=interview_type, session_id=f"bench-{kind}"
+                responder,
+                kind,
+                interview_type=interview_type,
+                session_id=f"bench-{kind}",
+                max_answers=max_answers,
             )
             counts = Counts(kind)
             counts.add(exchanges, greeting)
@@ -69,6 +73,7 @@ async def main(
             }
             for ex in exchanges[:4]:
                 print(f"    {ex.answer[:50]!r} -> {ex.reply[:110]!r}", flush=True)
+            print("    " + " | ".join(f"{c}={counts.row()[c]}" for c in COLUMNS), flush=True)
     finally:
         await responder.aclose()
     print("\n" + " | ".join(COLUMNS))
@@ -89,8 +94,9 @@ if __name__ == "__main__":
     parser.add_argument("--type", default="google_sde")
     parser.add_argument("--scripted", action="store_true", help="the scripted responder, no model")
     parser.add_argument("--temperature", type=float, default=0.6, help="the agent's default is 0.6")
+    parser.add_argument("--max-answers", type=int, default=30, help="answers per interview at most")
     parser.add_argument("--dump", type=Path, help="write every exchange to this JSON file")
     args = parser.parse_args()
-    exchanges = asyncio.run(main(args.kinds, args.type, args.scripted, args.temperature))
+    exchanges = asyncio.run(main(args.kinds, args.type, args.scripted, args.temperature, args.max_answers))
     if args.dump is not None:
         args.dump.write_text(json.dumps(exchanges, indent=1))
