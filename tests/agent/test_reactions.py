@@ -76,20 +76,22 @@ async def test_a_nonsense_answer_is_asked_again_once_then_the_interview_moves_on
 
 
 @pytest.mark.model
-@pytest.mark.timeout(900)
+@pytest.mark.timeout(1800)
 async def test_with_the_local_model_nonsense_is_never_praised_and_replies_stay_in_role(
     tmp_path: Path,
 ) -> None:
+    """The agent's defaults (temperature 0.6); 12 answers per interview keep it to minutes on 2 cores."""
     responder = LLMResponder(LlamaCppProvider(LlamaCppOptions()), max_tokens=160, temperature=0.6)
     rows: list[Counts] = []
     try:
-        for kind in ("nonsense", "evasive", "weak", "strong", "help"):
+        for kind in ("nonsense", "evasive", "strong", "weak", "help"):
             greeting, exchanges = await run_interview(
-                responder, kind, session_id=f"model-{kind}", storage=tmp_path / kind
+                responder, kind, session_id=f"model-{kind}", storage=tmp_path / kind, max_answers=12
             )
             counts = Counts(kind)
             counts.add(exchanges, greeting)
             rows.append(counts)
+            print(counts.row(), counts.examples)  # the figures, with -s
     finally:
         await responder.aclose()
     for counts in rows:
