@@ -95,7 +95,7 @@ REACTIONS: dict[str, tuple[str, ...]] = {
         "Okay, let me help a little.",
         "That's fine, let me nudge you.",
     ),
-    "hint_request": ("Sure.", "Of course.", "Sure thing.", "Okay, here's one.", "Happy to."),
+    "hint_request": ("Sure.", "Of course.", "Sure thing.", "Okay.", "Happy to."),
     "no_hint_left": (
         "That's alright, this one is tricky. Let's move on.",
         "No problem, it's a hard one, so let's move on.",
@@ -116,7 +116,7 @@ REACTIONS: dict[str, tuple[str, ...]] = {
         "Okay, the question again, then.",
     ),
     "role_question": (
-        "Sure, I can answer that.",
+        "Let me tell you what I can.",
         "Happy to answer that.",
         "Fair question.",
         "Let me answer that.",
