@@ -144,8 +144,11 @@ def first_sentence(text: str) -> str:
     return _SENTENCE.split(text.strip(), maxsplit=1)[0].strip().lower()
 
 
-def out_of_role(reply: str) -> bool:
-    return any(p.search(reply) for p in CANDIDATE_VOICE)
+def out_of_role(reply: str, answer: str = "") -> bool:
+    """In the candidate's voice: their phrases, or their own answer said back as the interviewer's words."""
+    opening = first_sentence(reply)
+    echoes = len(opening.split()) >= 4 and opening.rstrip(".!?") in answer.lower()
+    return echoes or any(p.search(reply) for p in CANDIDATE_VOICE)
 
 
 @dataclass
@@ -195,7 +198,7 @@ class Counts:
         if ex.answer in NONSENSE and not NOT_FOLLOWED.search(ex.reply):
             self.nonsense_not_flagged += 1
             self._example("nonsense not flagged", ex)
-        if out_of_role(ex.reply):
+        if out_of_role(ex.reply, ex.answer):
             self.out_of_role += 1
             self._example("out of role", ex)
         if not request_met(ex):
