@@ -3,6 +3,8 @@ local model: whole scripted interviews through the real turn path (no network), 
 
     python bench/reactions.py [--kinds nonsense evasive weak strong help] [--type google_sde] [--scripted]
                               [--max-answers 30] [--dump exchanges.json]
+    python bench/reactions.py --recount exchanges.json
+        Judges a dump again with the current checks (e.g. one written by an older version of the agent).
 
 Prints one row per kind: answers, praise of nonsense, unearned praise, nonsense not flagged, replies out of
 role, repeated reactions, unmet requests; then a few examples of each problem. `--scripted` runs the same
@@ -17,13 +19,15 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from services.agent.llm.llamacpp import LlamaCppProvider
 from services.agent.llm.options import LlamaCppOptions
 from services.agent.responders import LLMResponder, Responder, ScriptedResponder
-from tests.agent.scripted_interviews import CANDIDATES, Counts, run_interview
+from shared.question_bank import load_question_bank
+from tests.agent.scripted_interviews import CANDIDATES, Counts, Exchange, run_interview
 
 COLUMNS = (
     "kind",
@@ -76,6 +80,11 @@ async def main(
             print("    " + " | ".join(f"{c}={counts.row()[c]}" for c in COLUMNS), flush=True)
     finally:
         await responder.aclose()
+    print_table(rows)
+    return dumped
+
+
+def print_table(rows: list[Counts]) -> None:
     print("\n" + " | ".join(COLUMNS))
     for counts in rows:
         row = counts.row()
@@ -83,7 +92,19 @@ async def main(
     for counts in rows:
         for example in counts.examples:
             print(f"  [{counts.kind}] {example}")
-    return dumped
+
+
+def recount(dump: dict[str, Any], interview_type: str) -> list[Counts]:
+    bank = {q.id: q for q in load_question_bank(interview_type)}
+    rows = []
+    for kind, interview in dump.items():
+        counts = Counts(kind)
+        exchanges = [
+            Exchange(answer, bank.get(qid or ""), reply) for answer, qid, reply in interview["exchanges"]
+        ]
+        counts.add(exchanges, interview["greeting"])
+        rows.append(counts)
+    return rows
 
 
 if __name__ == "__main__":
@@ -96,7 +117,11 @@ if __name__ == "__main__":
     parser.add_argument("--temperature", type=float, default=0.6, help="the agent's default is 0.6")
     parser.add_argument("--max-answers", type=int, default=30, help="answers per interview at most")
     parser.add_argument("--dump", type=Path, help="write every exchange to this JSON file")
+    parser.add_argument("--recount", type=Path, help="judge the exchanges of a dump again, run nothing")
     args = parser.parse_args()
+    if args.recount is not None:
+        print_table(recount(json.loads(args.recount.read_text()), args.type))
+        sys.exit(0)
     exchanges = asyncio.run(main(args.kinds, args.type, args.scripted, args.temperature, args.max_answers))
     if args.dump is not None:
         args.dump.write_text(json.dumps(exchanges, indent=1))
