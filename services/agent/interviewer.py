@@ -121,7 +121,8 @@ class Interviewer:
             self.prompt_budget,
         )
         new_state.notes_by_turn[turn.turn_id] = plan.guidance
-        outcome = await self._stream(plan, messages, emit, cancelled, say, state.reactions)
+        heard = _Heard(user_text or "", state.reactions)
+        outcome = await self._stream(plan, messages, emit, cancelled, say, heard)
         if outcome.model_reaction is not None:  # said in place of the planner's reaction
             new_state.reactions[-1] = outcome.model_reaction
         outcome.state = new_state
@@ -134,7 +135,7 @@ class Interviewer:
         emit: Emit,
         cancelled: asyncio.Event,
         say: Say | None,
-        used_reactions: list[str],
+        heard: _Heard,
     ) -> TurnOutcome:
         started = time.perf_counter()
         # A responder that says the planned words itself streams all of them; with a model, the planned line
@@ -147,7 +148,7 @@ class Interviewer:
         if own_words:
             pieces = await self._relay(plan, messages, reply, cancelled)
         else:
-            pieces = await self._react_then_say(plan, messages, reply, cancelled, used_reactions)
+            pieces = await self._react_then_say(plan, messages, reply, cancelled, heard)
         interrupted = cancelled.is_set()
         if voice is not None and not interrupted:
             await voice.finish()
@@ -194,14 +195,16 @@ class Interviewer:
         messages: list[Any],
         reply: _Reply,
         cancelled: asyncio.Event,
-        used_reactions: list[str],
+        heard: _Heard,
     ) -> int:
         """The reaction (the model's words if they pass the check, else the planner's), then the line."""
         pieces: list[str] = []
         if plan.model_reacts:
             pieces = await self._model_reaction(plan, messages, cancelled)
             text = "".join(pieces).strip()
-            refused = rejection(text, praise_earned=plan.praise_earned, used=used_reactions)
+            refused = rejection(
+                text, praise_earned=plan.praise_earned, used=heard.reactions, answer=heard.answer
+            )
             if refused is None:
                 reply.model_reaction = text
             else:
@@ -235,6 +238,14 @@ class Interviewer:
             await stream.aclose()  # type: ignore[attr-defined]
         pieces.append(guard.finish())
         return [p for p in pieces if p]
+
+
+@dataclass(frozen=True)
+class _Heard:
+    """What the model's reaction is checked against: the answer, and the reactions said before."""
+
+    answer: str
+    reactions: list[str]
 
 
 @dataclass

@@ -226,6 +226,14 @@ def test_the_reaction_check() -> None:
         == "said before"
     )
     assert rejection("Why did you choose that?", praise_earned=True, used=[]) == "a question"
+    answer = "I would use a database for it and cache the hot rows."
+    assert rejection(
+        "Okay, use a database for it and cache them.", praise_earned=False, used=[], answer=answer
+    )
+    assert (
+        rejection("Okay, a database with a cache in front.", praise_earned=False, used=[], answer=answer)
+        is None
+    )
     assert speaks_as_candidate("Hello Alex, I'm a Google SDE candidate with a strong background.")
     assert speaks_as_candidate("I have five years of experience in backend systems.")
     assert not speaks_as_candidate("Okay, you have five services to deploy there.")

@@ -195,13 +195,23 @@ def _similar(a: str, b: str) -> bool:
     return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.6
 
 
-def rejection(text: str, *, praise_earned: bool, used: Sequence[str]) -> str | None:
-    """Why a model's reaction cannot be said (None: it can)."""
+ECHO_WORDS = 6
+
+
+def echoes(text: str, answer: str) -> bool:
+    """Says the candidate's own words back (six in a row): a small model continuing the answer."""
+    said, heard = _WORD.findall(text.lower()), " ".join(_WORD.findall(answer.lower()))
+    windows = (" ".join(said[i : i + ECHO_WORDS]) for i in range(len(said) - ECHO_WORDS + 1))
+    return any(f" {w} " in f" {heard} " for w in windows)
+
+
+def rejection(text: str, *, praise_earned: bool, used: Sequence[str], answer: str = "") -> str | None:
+    """Why a model's reaction to `answer` cannot be said (None: it can)."""
     words = _WORD.findall(text.lower())
     if not words:
         return "empty"
     checks = (
-        ("the candidate's voice", speaks_as_candidate(text)),
+        ("the candidate's voice", speaks_as_candidate(text) or echoes(text, answer)),
         ("a question", "?" in text),
         ("unearned praise", praises(text) and not praise_earned),
         ("confused or off-script", bool(_CONFUSED.search(text))),
