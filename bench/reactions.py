@@ -16,8 +16,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +55,13 @@ async def main(
         responder = LLMResponder(LlamaCppProvider(LlamaCppOptions()), max_tokens=160, temperature=temperature)
     rows: list[Counts] = []
     dumped: dict[str, object] = {}
+    verdicts = Verdicts()
+    agent_log = logging.getLogger("services.agent.interviewer")
+    agent_log.addHandler(verdicts)
+    agent_log.setLevel(logging.DEBUG)
     try:
         for kind in kinds:
+            verdicts.counts.clear()
             started = time.perf_counter()
             greeting, exchanges = await run_interview(
                 responder,
@@ -78,10 +85,24 @@ async def main(
             for ex in exchanges[:4]:
                 print(f"    {ex.answer[:50]!r} -> {ex.reply[:110]!r}", flush=True)
             print("    " + " | ".join(f"{c}={counts.row()[c]}" for c in COLUMNS), flush=True)
+            print(f"    the model's reactions: {dict(verdicts.counts) or 'none asked'}", flush=True)
+            dumped[kind]["model_reactions"] = dict(verdicts.counts)  # type: ignore[index]
     finally:
         await responder.aclose()
     print_table(rows)
     return dumped
+
+
+class Verdicts(logging.Handler):
+    """Counts the interviewer's verdicts on the model's reactions (said, or why not)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.counts: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg == "model reaction verdict: %s":
+            self.counts[str(record.args[0]) if record.args else "?"] += 1  # type: ignore[index]
 
 
 def print_table(rows: list[Counts]) -> None:

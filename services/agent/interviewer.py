@@ -209,6 +209,7 @@ class Interviewer:
                 reply.model_reaction = text
             else:
                 log.info("the model's reaction %r is not said: %s", text, refused)
+            log.debug("model reaction verdict: %s", refused or "said")
         if cancelled.is_set():
             return len(pieces)
         for piece in pieces if reply.model_reaction else [plan.reaction]:
