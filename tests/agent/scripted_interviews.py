@@ -130,6 +130,8 @@ CANDIDATE_VOICE = [
         r"\bI('m| am) (excited|thrilled|happy|eager) to (join|be part|interview|apply|work)\b",
         r"\bmy team (and I|works|worked|is|was)\b",
         r"\bI (worked|led|built|developed|implemented|designed) (a|an|the|our|my)\b",
+        # a chat assistant's voice is out of the interviewer's role too
+        r"\b(happy|glad) to help\b|\bhelp you with\b|\bhow can I (help|assist)\b|\bglad you'?re interested\b",
     )
 ]
 NOT_FOLLOWED = re.compile(

@@ -158,6 +158,12 @@ _CONFUSED = re.compile(
     r"hint|notes?)\b",
     re.IGNORECASE,
 )
+# A chat assistant's voice, not an interviewer's: "Sure, I'd be happy to help you with that."
+_ASSISTANT_VOICE = re.compile(
+    r"\b(happy|glad|here) to (help|assist)|\bhelp you\b|\bhow can i\b|\b(glad|happy) you'?re interested\b|"
+    r"\blet me know\b|\bfeel free\b",
+    re.IGNORECASE,
+)
 # The candidate's voice: a small model continuing the conversation as the other side.
 _CANDIDATE_VOICE = [
     re.compile(p, re.IGNORECASE)
@@ -215,6 +221,7 @@ def rejection(text: str, *, praise_earned: bool, used: Sequence[str], answer: st
         ("a question", "?" in text),
         ("unearned praise", praises(text) and not praise_earned),
         ("confused or off-script", bool(_CONFUSED.search(text))),
+        ("a chat assistant's voice", bool(_ASSISTANT_VOICE.search(text))),
         ("too long", len(words) > MAX_REACTION_WORDS),
         ("said before", any(_similar(text, u) for u in used)),
     )
