@@ -114,6 +114,7 @@ async def test_with_the_local_model_nonsense_is_never_praised_and_replies_stay_i
         "Oh, I'm sorry, I'm not sure how to help.",
         "Interesting, what made you pick Python?",  # a question of its own
         "Sure, I'd be happy to help you with that.",  # a chat assistant, not an interviewer
+        "You're welcome!",  # to something the candidate never said
     ],
 )
 async def test_a_model_reaction_that_fails_the_check_is_replaced_by_the_planners(

@@ -161,7 +161,9 @@ _CONFUSED = re.compile(
 # A chat assistant's voice, not an interviewer's: "Sure, I'd be happy to help you with that."
 _ASSISTANT_VOICE = re.compile(
     r"\b(happy|glad|here) to (help|assist)|\bhelp you\b|\bhow can i\b|\b(glad|happy) you'?re interested\b|"
-    r"\blet me know\b|\bfeel free\b",
+    r"\blet me know\b|\bfeel free\b|"
+    # ... or words that answer something the candidate never said (seen from the packaged 0.5B model)
+    r"\byou'?re welcome\b|\b(your|the) (feedback|clarification)\b|\bi'?ll do my best\b|\bthanks for asking\b",
     re.IGNORECASE,
 )
 # The candidate's voice: a small model continuing the conversation as the other side.
