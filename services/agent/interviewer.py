@@ -7,6 +7,7 @@ for the text it may publish; it returns the reply and the new state.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import Any
 
 from services.agent.domain.planner import CandidateContext, InterviewState, ReplyPlan, plan_turn
 from services.agent.domain.prompts import build_messages, prefix_messages, start_message, system_prompt
+from services.agent.domain.reactions import MAX_REACTION_WORDS, rejection
 from services.agent.domain.reply_guard import ReplyGuard
 from services.agent.responders import Responder
 from services.agent.speech import ReplyVoice, Say
@@ -24,6 +26,7 @@ from shared.question_bank import Question, load_question_bank
 from shared.sessions import SessionRecord
 
 Emit = Callable[[str], Awaitable[None]]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -33,6 +36,7 @@ class TurnOutcome:
     state: InterviewState
     interrupted: bool = False
     metrics: dict[str, float] = field(default_factory=dict)
+    model_reaction: str | None = None  # the model's words said as the reaction (None: the planner's)
 
 
 class UnknownInterviewType(Exception):
@@ -117,28 +121,55 @@ class Interviewer:
             self.prompt_budget,
         )
         new_state.notes_by_turn[turn.turn_id] = plan.guidance
-        outcome = await self._stream(plan, messages, emit, cancelled, say)
+        heard = _Heard(user_text or "", state.reactions)
+        outcome = await self._stream(plan, messages, emit, cancelled, say, heard)
+        if outcome.model_reaction is not None:  # said in place of the planner's reaction
+            new_state.reactions[-1] = outcome.model_reaction
         outcome.state = new_state
         return outcome
 
     async def _stream(
-        self, plan: ReplyPlan, messages: list[Any], emit: Emit, cancelled: asyncio.Event, say: Say | None
+        self,
+        plan: ReplyPlan,
+        messages: list[Any],
+        emit: Emit,
+        cancelled: asyncio.Event,
+        say: Say | None,
+        heard: _Heard,
     ) -> TurnOutcome:
         started = time.perf_counter()
-        started_epoch = time.time()  # events cross processes: their timestamps are wall-clock
-        # The model reacts in one sentence and the planned line follows, said as planned.
-        scripted_line = plan.says_line and not self.responder.says_planned_line
-        guard = ReplyGuard(max_sentences=1 if scripted_line else None)
-        voice = ReplyVoice(say, plan.line if scripted_line else None) if say is not None else None
+        # A responder that says the planned words itself streams all of them; with a model, the planned line
+        # is fixed and said after the reaction, so its voice is synthesised while the model writes.
+        own_words = self.responder.says_planned_line
+        voice = ReplyVoice(say, None if own_words else plan.line) if say is not None else None
+        reply = _Reply(emit, voice)
         if voice is not None:
-            await voice.start()  # the fixed line is synthesised while the model writes its reaction
+            await voice.start()
+        if own_words:
+            pieces = await self._relay(plan, messages, reply, cancelled)
+        else:
+            pieces = await self._react_then_say(plan, messages, reply, cancelled, heard)
+        interrupted = cancelled.is_set()
+        if voice is not None and not interrupted:
+            await voice.finish()
+        metrics = {
+            "llm_first_token_ms": round(((reply.first_at or reply.started_at) - reply.started_at) * 1000, 1),
+            "llm_total_ms": round((time.perf_counter() - started) * 1000, 1),
+            "llm_pieces": float(pieces),
+        }
+        if reply.first_at is not None:
+            metrics["first_token_at"] = reply.first_at
+        if voice is not None and voice.first_piece_at is not None:
+            metrics["first_sentence_at"] = voice.first_piece_at
+        return TurnOutcome(
+            reply.text.strip(), plan, InterviewState(), interrupted, metrics, reply.model_reaction
+        )
 
-        async def publish(text: str, *, spoken: bool = True) -> None:
-            await emit(text)
-            if voice is not None and spoken:
-                await voice.feed(text)
-
-        first_token_at: float | None = None
+    async def _relay(
+        self, plan: ReplyPlan, messages: list[Any], reply: _Reply, cancelled: asyncio.Event
+    ) -> int:
+        """Publish what the responder says, through the guard that keeps it in role."""
+        guard = ReplyGuard()
         pieces = 0
         stream = self.responder.respond(plan, messages)
         try:
@@ -146,32 +177,94 @@ class Interviewer:
                 if cancelled.is_set():
                     break
                 pieces += 1
-                first_token_at = first_token_at or time.time()
-                safe = guard.feed(piece)
-                if safe:
-                    await publish(safe)
+                await reply.publish(guard.feed(piece))
                 if guard.stopped:
                     break
         finally:
             await stream.aclose()  # type: ignore[attr-defined]
-        interrupted = cancelled.is_set()
         tail = guard.finish()
-        if tail and not interrupted:
-            await publish(tail)
-        if not interrupted and (scripted_line or not guard.text.strip()):
-            # The planned line is said as planned, so the interview never stalls on a small model's slip.
-            addition = plan.line if not guard.text else " " + plan.line
-            await publish(addition, spoken=voice is None or not voice.has_fixed_line)
-            guard.text += addition
-        if voice is not None and not interrupted:
-            await voice.finish()
-        metrics = {
-            "llm_first_token_ms": round(((first_token_at or started_epoch) - started_epoch) * 1000, 1),
-            "llm_total_ms": round((time.perf_counter() - started) * 1000, 1),
-            "llm_pieces": float(pieces),
-        }
-        if first_token_at is not None:
-            metrics["first_token_at"] = first_token_at
-        if voice is not None and voice.first_piece_at is not None:
-            metrics["first_sentence_at"] = voice.first_piece_at
-        return TurnOutcome(guard.text.strip(), plan, InterviewState(), interrupted, metrics)
+        if not cancelled.is_set():
+            await reply.publish(tail)
+            if not guard.text.strip():  # nothing said: the planned words, so the interview never stalls
+                await reply.publish(plan.text)
+        return pieces
+
+    async def _react_then_say(
+        self,
+        plan: ReplyPlan,
+        messages: list[Any],
+        reply: _Reply,
+        cancelled: asyncio.Event,
+        heard: _Heard,
+    ) -> int:
+        """The reaction (the model's words if they pass the check, else the planner's), then the line."""
+        pieces: list[str] = []
+        if plan.model_reacts:
+            pieces = await self._model_reaction(plan, messages, cancelled)
+            text = "".join(pieces).strip()
+            refused = rejection(
+                text, praise_earned=plan.praise_earned, used=heard.reactions, answer=heard.answer
+            )
+            if refused is None:
+                reply.model_reaction = text
+            else:
+                log.info("the model's reaction %r is not said: %s", text, refused)
+            log.debug("model reaction verdict: %s", refused or "said")
+        if cancelled.is_set():
+            return len(pieces)
+        for piece in pieces if reply.model_reaction else [plan.reaction]:
+            await reply.publish(piece)
+        if cancelled.is_set():  # interrupted while the reaction went out
+            return len(pieces)
+        spoken_apart = reply.voice is not None and reply.voice.has_fixed_line
+        await reply.publish((" " if reply.text else "") + plan.line, spoken=not spoken_apart)
+        return len(pieces)
+
+    async def _model_reaction(
+        self, plan: ReplyPlan, messages: list[Any], cancelled: asyncio.Event
+    ) -> list[str]:
+        """The model's one-sentence reaction, kept back (as the pieces it came in) until it is checked:
+        a reaction already heard cannot be taken back."""
+        guard = ReplyGuard(max_sentences=1)
+        pieces: list[str] = []
+        stream = self.responder.respond(plan, messages)
+        try:
+            async for piece in stream:
+                if cancelled.is_set():
+                    break
+                pieces.append(guard.feed(piece))
+                if guard.stopped or len(guard.text.split()) > MAX_REACTION_WORDS:
+                    break
+        finally:
+            await stream.aclose()  # type: ignore[attr-defined]
+        pieces.append(guard.finish())
+        return [p for p in pieces if p]
+
+
+@dataclass(frozen=True)
+class _Heard:
+    """What the model's reaction is checked against: the answer, and the reactions said before."""
+
+    answer: str
+    reactions: list[str]
+
+
+@dataclass
+class _Reply:
+    """The reply as it goes out: published text, spoken when a voice listens."""
+
+    emit: Emit
+    voice: ReplyVoice | None
+    text: str = ""
+    started_at: float = field(default_factory=time.time)  # events cross processes: wall-clock
+    first_at: float | None = None
+    model_reaction: str | None = None  # the model's own words, when they were said
+
+    async def publish(self, text: str, *, spoken: bool = True) -> None:
+        if not text:
+            return
+        self.first_at = self.first_at or time.time()
+        self.text += text
+        await self.emit(text)
+        if self.voice is not None and spoken:
+            await self.voice.feed(text)

@@ -1,7 +1,7 @@
 """How the interviewer's planned move becomes streamed words.
 
 `LLMResponder` asks a language model to say the planned line in context.
-`ScriptedResponder` says the planned line itself, instantly: the interviewer
+`ScriptedResponder` says the planner's own words (its reaction, then the line) itself, instantly: the interviewer
 without a model, for machines too small for one, for tests, and for measuring
 the platform's own overhead (PREPAI_LLM_PROVIDER=scripted).
 """
@@ -20,7 +20,7 @@ from services.agent.llm.base import LLMProvider
 
 class Responder(Protocol):
     name: str
-    # True when what it says is the planned line itself (no reaction of its own to put before it).
+    # True when what it says is the planner's own words (reaction and line): no model reaction to check.
     says_planned_line: bool
 
     def respond(self, plan: ReplyPlan, messages: Sequence[ChatMessage]) -> AsyncIterator[str]: ...
@@ -70,7 +70,7 @@ class ScriptedResponder:
         self.word_delay_s = word_delay_s
 
     async def respond(self, plan: ReplyPlan, messages: Sequence[ChatMessage]) -> AsyncIterator[str]:
-        for piece in _PIECE_RE.findall(plan.line):
+        for piece in _PIECE_RE.findall(plan.text):
             yield piece
             # Even with no delay, yield the loop: other sessions' turns interleave, as with a model.
             await asyncio.sleep(self.word_delay_s)

@@ -189,3 +189,57 @@ def _check_against_type(questions: tuple[Question, ...], interview_type: Intervi
                 f"{label}: competencies {unknown} are not among {interview_type.id}'s "
                 f"{sorted(allowed_competencies)}"
             )
+
+
+# --- fact sheets: what the interviewer may say about the job ------------------------------------------------
+
+FACTS_FILE = "facts.yaml"
+
+
+class FactSheet(BaseModel):
+    """One interview type's facts (the real loop, the role, what is known of the team) and the lines every
+    type shares (this is practice; pay and internals are not ours to tell; a question we cannot answer)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    loop: str
+    role: str
+    team: str
+    practice: str
+    salary: str
+    team_disclaimer: str
+    other: str
+
+
+def load_fact_sheet(interview_type_id: str, folder: Path | str | None = None) -> FactSheet:
+    """The fact sheet of one interview type (id, name or alias). Raises KeyError for an unknown type and
+    QuestionBankError for a file that is missing a type or a field."""
+    interview_type = find_interview_type(interview_type_id)
+    if interview_type is None:
+        raise KeyError(f"unknown interview type: {interview_type_id!r}")
+    bank_folder = Path(folder).resolve() if folder is not None else DEFAULT_BANK_FOLDER
+    return _fact_sheets(bank_folder)[interview_type.id]
+
+
+@lru_cache(maxsize=8)
+def _fact_sheets(folder: Path) -> dict[str, FactSheet]:
+    path = folder / FACTS_FILE
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        common, types = document["common"], document["types"]
+        sheets = {
+            type_id: FactSheet(
+                **facts,
+                practice=common["practice"],
+                salary=common["salary"],
+                team_disclaimer=common["team"],
+                other=common["other"],
+            )
+            for type_id, facts in types.items()
+        }
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValidationError) as error:
+        raise QuestionBankError(f"{path.name}: {error}") from error
+    missing = [t.id for t in INTERVIEW_TYPES if t.id not in sheets]
+    if missing:
+        raise QuestionBankError(f"{path.name}: no fact sheet for {missing}")
+    return sheets

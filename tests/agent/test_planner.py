@@ -135,3 +135,27 @@ def test_answer_signals() -> None:
     signals = read_answer("We used a hash map for constant time lookup", ["hash map lookup", "sorting first"])
     assert signals.covered_points == ("hash map lookup",)
     assert signals.key_point_coverage == 0.5
+
+
+def test_the_model_words_a_reaction_only_to_a_real_answer_and_praise_only_when_earned() -> None:
+    plans = run("google_sde", [GOOD_ANSWER, "banana banana purple monkey dishwasher", "I'd rather not say."])
+    intro, nonsense, evasive = (p for p, _ in plans[1:])
+    assert intro.model_reacts and not intro.praise_earned  # an introduction has no key points to cover
+    assert not nonsense.model_reacts and nonsense.action == "clarify"
+    assert nonsense.line.startswith("Let me ask again: ")
+    assert not evasive.model_reacts and evasive.action == "move_on"
+    question = {q.id: q for q in load_question_bank("google_sde")}[plans[1][1].current_question_id or ""]
+    strong = (
+        "Let me walk through it carefully. " + ". ".join(question.key_points) + ". That covers it, I think."
+    )
+    plan, _ = run("google_sde", [GOOD_ANSWER, strong])[-1]
+    assert plan.model_reacts and plan.praise_earned
+
+
+def test_a_hint_request_gets_the_hint_plainly_and_a_repeat_request_the_question() -> None:
+    plans = run("google_sde", [GOOD_ANSWER, "Can you give me a hint?", "Could you repeat the question?"])
+    asked = {q.id: q for q in load_question_bank("google_sde")}[plans[1][1].current_question_id or ""]
+    hint, repeat = plans[2][0], plans[3][0]
+    assert hint.action == "hint" and hint.line == f"Here's a hint: {asked.hints[0]} Give it another try."
+    assert "sorry" not in hint.text.lower() and not hint.model_reacts
+    assert repeat.action == "clarify" and repeat.line == asked.text and not repeat.model_reacts

@@ -55,3 +55,15 @@ def test_text_is_released_as_soon_as_it_cannot_be_a_label_or_a_stop_marker() -> 
     labelled = ReplyGuard()
     assert labelled.feed("Interv") == ""  # may still become "Interviewer:"
     assert labelled.feed("iewer: Sure, ") == "Sure,"
+
+
+def test_the_sentence_limit_holds_when_the_full_stop_comes_alone() -> None:
+    """A model's tokens: "!" then " Greetings": the limit must not wait for a space after the "!"."""
+    guard = ReplyGuard(max_sentences=1)
+    out = ""
+    for piece in ["Hello", " Sam", "!", " Greetings", ",", " Alex", ".", " I", " am", " a", " dev", "."]:
+        out += guard.feed(piece)
+        if guard.stopped:
+            break
+    out += guard.finish()
+    assert out == "Hello Sam!"

@@ -43,6 +43,10 @@ class Rig:
         return decision, delivery
 
 
+# An answer the model reacts to (to nonsense or a one-word reply the planner's own words are said instead).
+ANSWER = "I build payment services in Python and deploy them on Kubernetes."
+
+
 def text(sid: str, words: str, turn_id: str | None = None) -> UserTurn:
     return UserTurn(session_id=sid, kind="text", text=words, **({"turn_id": turn_id} if turn_id else {}))
 
@@ -99,7 +103,7 @@ async def test_an_answered_but_unacked_turn_does_not_hide_an_unanswered_one(tmp_
 async def test_a_redelivered_turn_gets_no_second_reply(tmp_path: Path) -> None:
     rig = Rig(tmp_path)
     sid = await rig.session()
-    turn = text(sid, "my answer", "u1")
+    turn = text(sid, ANSWER, "u1")
     delivery = rig.queue.publish(turn)
     await rig.processor.handle(turn, delivery)  # answered but "crashed" before the ack
     decision = await rig.processor.handle(turn, delivery)  # the redelivery
@@ -123,18 +127,18 @@ async def test_a_session_busy_elsewhere_is_retried(tmp_path: Path) -> None:
 async def test_llm_failure_reports_an_error_and_keeps_the_answer(tmp_path: Path) -> None:
     rig = Rig(tmp_path, FakeLLM(fail=LLMError("model crashed")))
     sid = await rig.session()
-    decision, _ = await rig.deliver(text(sid, "an answer worth keeping", "u1"))
+    decision, _ = await rig.deliver(text(sid, ANSWER, "u1"))
     assert isinstance(decision, Ack)
     assert [f.code for f in rig.outbox.failures] == ["reply_failed"]
     record = await rig.repo.get(sid)
-    assert [e.text for e in record.transcript] == ["an answer worth keeping"]
+    assert [e.text for e in record.transcript] == [ANSWER]
 
 
 async def test_retryable_llm_failure_is_retried_once(tmp_path: Path) -> None:
     llm = FakeLLM(fail=LLMError("timeout", retryable=True))
     rig = Rig(tmp_path, llm)
     sid = await rig.session()
-    await rig.deliver(text(sid, "answer", "u1"))
+    await rig.deliver(text(sid, ANSWER, "u1"))
     assert len(llm.calls) == 2
     assert [f.code for f in rig.outbox.failures] == ["reply_failed"]
 
@@ -171,23 +175,48 @@ async def test_a_stuck_predecessor_is_reported_and_skipped(tmp_path: Path) -> No
     assert rig.outbox.replies[-1].turn_id == "u1"
 
 
-async def test_interrupt_stops_the_reply_and_marks_it(tmp_path: Path) -> None:
-    class SlowLLM(FakeLLM):
-        async def stream(self, messages, *, max_tokens, temperature, stop=()):  # type: ignore[no-untyped-def,override]
-            for i in range(1000):
-                await asyncio.sleep(0.005)
-                yield f"word{i} "
+class SlowLLM(FakeLLM):
+    """Writes a reaction word by word, slowly, and counts what it wrote."""
 
-    rig = Rig(tmp_path, SlowLLM())
+    written = 0
+
+    async def stream(self, messages, *, max_tokens, temperature, stop=()):  # type: ignore[no-untyped-def,override]
+        self.calls.append(messages)
+        for word in [
+            "Okay,",
+            "that",
+            "gives",
+            "me",
+            "a",
+            "clear",
+            "picture",
+            "of",
+            "how",
+            "the",
+            "payment",
+            "services",
+            "run.",
+        ]:
+            await asyncio.sleep(0.05)
+            self.written += 1
+            yield word + " "
+
+
+async def test_interrupt_stops_the_reply_and_marks_it(tmp_path: Path) -> None:
+    """An interrupt while the model writes its reaction: the writing stops, and as the reaction is held back
+    until it is checked, nothing of it was said, nor is anything stored as said."""
+    llm = SlowLLM()
+    rig = Rig(tmp_path, llm)
     sid = await rig.session()
-    task = asyncio.create_task(rig.deliver(text(sid, "a long answer", "u1")))
+    task = asyncio.create_task(rig.deliver(text(sid, ANSWER, "u1")))
     await asyncio.sleep(0.2)
     assert rig.processor.interrupt(sid, None)
     await asyncio.wait_for(task, 5)
+    assert 0 < llm.written < 12
+    assert rig.outbox.replies[-1].interrupted and rig.outbox.replies[-1].text == ""
+    assert [c for c in rig.outbox.chunks if c[0] == "u1"] == []
     record = await rig.repo.get(sid)
-    reply = record.transcript[-1]
-    assert reply.interrupted and 0 < len(reply.text.split()) < 1000
-    assert rig.outbox.replies[-1].interrupted
+    assert [e.role for e in record.transcript] == ["user"]
 
 
 @pytest.mark.parametrize("reply", ["", "   "])
@@ -247,20 +276,21 @@ async def test_an_interrupted_voice_reply_keeps_only_what_was_heard(tmp_path: Pa
     await rig.processor.keep_heard(sid, "unknown-turn", "x")  # not stored: nothing happens
 
 
-async def test_an_interrupt_while_writing_stores_the_heard_text(tmp_path: Path) -> None:
-    class SlowLLM(FakeLLM):
-        async def stream(self, messages, *, max_tokens, temperature, stop=()):  # type: ignore[no-untyped-def,override]
-            for i in range(1000):
-                await asyncio.sleep(0.005)
-                yield f"word{i} "
-
-    rig = Rig(tmp_path, SlowLLM())
+async def test_an_interrupt_after_the_reaction_stores_the_heard_text(tmp_path: Path) -> None:
+    """The reply is out (the voice still playing) when the candidate speaks over it: the transcript keeps
+    only what they heard."""
+    rig = Rig(tmp_path)
     sid = await rig.session()
-    task = asyncio.create_task(
-        rig.deliver(UserTurn(session_id=sid, turn_id="v1", kind="speech", text="x", speak=True))
-    )
-    await asyncio.sleep(0.2)
-    assert rig.processor.interrupt(sid, "v1", heard_text="word0 word1")
-    await asyncio.wait_for(task, 5)
+    said = asyncio.Event()
+    record_chunk = rig.outbox.chunk
+
+    async def chunk(session_id: str, turn_id: str, index: int, text: str) -> None:
+        await record_chunk(session_id, turn_id, index, text)
+        assert rig.processor.interrupt(sid, "v1", heard_text="Thanks for sharing.")
+        said.set()
+
+    rig.outbox.chunk = chunk  # type: ignore[method-assign]
+    await rig.deliver(UserTurn(session_id=sid, turn_id="v1", kind="speech", text=ANSWER, speak=True))
+    assert said.is_set()
     entry = (await rig.repo.get(sid)).transcript[-1]
-    assert (entry.text, entry.interrupted) == ("word0 word1", True)
+    assert (entry.text, entry.interrupted) == ("Thanks for sharing.", True)

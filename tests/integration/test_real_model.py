@@ -46,7 +46,8 @@ async def test_greeting_and_one_turn_with_the_default_local_model() -> None:
     finally:
         await platform.stop()
     assert "Grace" in greeting.text and "?" in greeting.text
-    assert len(reply.chunks) > 3, "the reply should stream token by token"
+    # The model's reaction (held back until it is checked), then the planned line.
+    assert len(reply.chunks) >= 2, "the reply should stream in pieces"
     bank = load_question_bank("amazon_sde")
     assert any(q.text in reply.text for q in bank), "the interviewer moves on to a question of its plan"
     assert re.search(r"[a-zA-Z]{3,}", reply.text)

@@ -16,7 +16,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from services.agent.domain.signals import AnswerSignals, read_answer
+from services.agent.domain.candidate_questions import answer_about_the_job
+from services.agent.domain.reactions import REASK, pick_reaction
+from services.agent.domain.signals import AnswerSignals, read_answer, topic_roots
 from shared.interview_types import InterviewType
 from shared.question_bank import Question
 
@@ -39,12 +41,27 @@ MAX_FOLLOW_UPS_PER_QUESTION = 1
 INTRO_QUESTION = (
     "To start, could you tell me a little about yourself and what you have been working on recently?"
 )
-REACT = (
-    "React to the candidate's last answer in one short, natural sentence. "
-    "Do not ask any question and do not answer anything yourself."
-)
-MOVE_ON_LINE = "That's alright, this one is tricky. Let's move on."
+_NO_QUESTION = "Do not ask any question and do not answer anything yourself."
+# The model words the reaction only to a real answer, and is told whether praise was earned.
+REACT_GUIDANCE = {
+    "strong": "React to the candidate's last answer in one short, natural sentence: it covered the key points, "
+    f"so you may say briefly what was good about it. {_NO_QUESTION}",
+    "answered": "React to the candidate's last answer in one short, neutral sentence. It answered only part of "
+    "the question, so do not praise it (no 'great', 'good', 'excellent', 'right'). " + _NO_QUESTION,
+}
+# Every other turn is said in the planner's own words: the model writes nothing.
+SAY_PLANNED = "Say the planned words."
 INVITE_QUESTIONS_LINE = "We're nearly at time. Do you have any questions for me about the role or the team?"
+CLOSING_LINE = "Thank you for your time today. You can end the interview now to see your feedback report."
+MAX_REACTIONS_KEPT = 40
+# How the reaction sounds when the interviewer moves to the next question, by what the answer was.
+_MOVING_ON_REACTION = {
+    "strong": "strong",
+    "answered": "answered",
+    "evasive": "evasive",
+    "empty": "unclear_again",
+    "unclear": "unclear_again",
+}
 
 
 class InterviewState(BaseModel):
@@ -56,20 +73,21 @@ class InterviewState(BaseModel):
     current_question_id: str | None = None
     follow_ups_given: int = 0
     hints_given: int = 0
+    unclear_answers: int = 0  # to the current question: the first is asked again, the second moves on
     difficulty: int = 2  # 1..3, adapted to how the candidate does
     strong_answers: int = 0
     struggles: int = 0
     turns: int = 0
+    # The reactions said so far (planner's or model's), so the next one is not a repeat.
+    reactions: list[str] = Field(default_factory=list)
     # The session-start message as first sent (name, CV, job): part of every later prompt's prefix.
     start_text: str = ""
     # The exact interviewer notes sent with each turn, so the prompt prefix of later turns is identical
     # to what the model already evaluated (its KV cache is reused).
     notes_by_turn: dict[str, str] = Field(default_factory=dict)
 
-
-LINE_ACTIONS = frozenset(
-    {"greet", "ask", "follow_up", "clarify", "move_on", "invite_questions", "hint", "closed"}
-)
+    def said_reaction(self, reaction: str) -> None:
+        self.reactions = [*self.reactions, reaction][-MAX_REACTIONS_KEPT:]
 
 
 @dataclass(frozen=True)
@@ -79,13 +97,16 @@ class ReplyPlan:
     line: str  # what the interviewer must convey this turn (question, hint, ...), in plain words
     guidance: str  # how to say it: an instruction for the language model
     question: Question | None = None
-    acknowledge: bool = True  # react briefly to the candidate's answer first
+    # The reaction to the answer, said before the line: the planner's words, or the model's own when
+    # `model_reacts` and they pass the reaction check (`praise_earned` says whether praise may be in them).
+    reaction: str = ""
+    model_reacts: bool = False
+    praise_earned: bool = False
 
     @property
-    def says_line(self) -> bool:
-        """The model writes only a one-sentence reaction and the planned line follows verbatim: small
-        models asked to "ask this question" too often answer it themselves, in the candidate's voice."""
-        return self.action in LINE_ACTIONS
+    def text(self) -> str:
+        """The reply in the planner's own words."""
+        return f"{self.reaction} {self.line}".strip()
 
 
 @dataclass(frozen=True)
@@ -108,34 +129,65 @@ def plan_turn(
     new.turns += 1
     if candidate_text is None:
         return _greet(new, itype, candidate), new
-
-    by_id = {q.id: q for q in bank}
-    current = by_id.get(state.current_question_id or "")
-    signals = read_answer(candidate_text, current.key_points if current else ())
+    current = {q.id: q for q in bank}.get(state.current_question_id or "")
+    topic = _topic(itype, current, state.phase)
+    signals = read_answer(candidate_text, current.key_points if current else (), topic)
     _adapt_difficulty(new, signals)
-
-    if new.phase == "wrap_up":
-        new.phase = "closed"
-        return _closing(new), new
-    if new.phase == "closed":
-        return _closing(new), new
-    if new.phase == "candidate_questions":
-        return _answer_candidate(new, itype, signals), new
-    if current is not None:
-        follow = _respond_to_answer(new, current, signals)
-        if follow is not None:
-            return follow, new
-    plan = _next_question(new, itype, bank, candidate, seed)
-    if current is not None and signals.struggling:
-        # Out of hints: reassure, and move on in the same breath so the candidate is never left waiting.
-        plan = replace(
-            plan,
-            action="move_on",
-            line=f"{MOVE_ON_LINE} {plan.line}",
-            guidance="Reassure the candidate in one short sentence that it is fine to move on. Do not ask any question.",
-            acknowledge=False,
-        )
+    plan = _decide(new, itype, bank, current, signals, candidate, seed)
+    if plan.reaction:
+        new.said_reaction(plan.reaction)
     return plan, new
+
+
+# What a candidate says when they have no questions at the end: not nonsense.
+_NO_QUESTIONS_WORDS = "thanks thank questions covered everything nothing fine all set clear"
+
+
+def _topic(itype: InterviewType, question: Question | None, phase: str) -> frozenset[str]:
+    """The words an answer on topic is likely to share with the question or the interview."""
+    own = [question.text, *question.hints, *question.follow_ups] if question else [INTRO_QUESTION]
+    if phase == "candidate_questions":
+        own = [INVITE_QUESTIONS_LINE, _NO_QUESTIONS_WORDS]
+    return topic_roots(own, itype.focus, itype.vocabulary, itype.description)
+
+
+def _decide(
+    state: InterviewState,
+    itype: InterviewType,
+    bank: Sequence[Question],
+    current: Question | None,
+    signals: AnswerSignals,
+    candidate: CandidateContext,
+    seed: str,
+) -> ReplyPlan:
+    if state.phase in ("wrap_up", "closed"):
+        state.phase = "closed"
+        return _closing()
+    if state.phase == "candidate_questions":
+        return _answer_candidate(state, itype, signals, seed)
+    if signals.kind == "role_question":
+        return _answer_mid_interview(state, itype, current, signals, seed)
+    stay = _stay_on_question(state, current, signals, seed)
+    if stay is not None:
+        return stay
+    reaction_kind = _MOVING_ON_REACTION.get(signals.kind, "no_hint_left")
+    if current is None and reaction_kind == "no_hint_left":
+        reaction_kind = "answered"  # a short introduction: no hint was ever due
+    plan = _next_question(state, itype, bank, candidate, seed)
+    action = plan.action if reaction_kind in ("strong", "answered") else "move_on"
+    model_reacts = reaction_kind in ("strong", "answered") and signals.kind in ("strong", "answered")
+    return replace(
+        plan,
+        action=action,
+        reaction=_react(state, reaction_kind, seed),
+        guidance=REACT_GUIDANCE[reaction_kind] if model_reacts else SAY_PLANNED,
+        model_reacts=model_reacts,
+        praise_earned=reaction_kind == "strong",
+    )
+
+
+def _react(state: InterviewState, kind: str, seed: str) -> str:
+    return pick_reaction(kind, state.reactions, f"{seed}:{state.turns}")
 
 
 def _greet(state: InterviewState, itype: InterviewType, candidate: CandidateContext) -> ReplyPlan:
@@ -146,63 +198,55 @@ def _greet(state: InterviewState, itype: InterviewType, candidate: CandidateCont
         f"{company}. We'll talk about your background, go through some {', '.join(itype.focus[:2])} questions, "
         f"and leave time for your questions. {INTRO_QUESTION}"
     )
-    guidance = (
-        f"Greet {candidate.name} warmly by name, introduce yourself as Alex, their interviewer for the "
-        f'{itype.name} interview, say in one sentence how the interview will go, then ask: "{INTRO_QUESTION}"'
-    )
-    return ReplyPlan("greet", "introduction", line, guidance, acknowledge=False)
+    # Said as planned: a small model asked to greet has answered its own greeting as the candidate.
+    return ReplyPlan("greet", "introduction", line, SAY_PLANNED)
 
 
 def _adapt_difficulty(state: InterviewState, signals: AnswerSignals) -> None:
     if signals.strong:
         state.strong_answers += 1
         state.difficulty = min(3, state.difficulty + 1)
-    elif signals.struggling:
+    elif signals.kind in ("stuck", "hint_request", "empty", "unclear", "evasive"):
         state.struggles += 1
         state.difficulty = max(1, state.difficulty - 1)
 
 
-def _respond_to_answer(state: InterviewState, question: Question, signals: AnswerSignals) -> ReplyPlan | None:
-    """Stay on the current question (clarify, hint, follow up) or return None to move on."""
-    if signals.asks_clarification:
-        return ReplyPlan(
-            "clarify",
-            state.phase,
-            question.text,
-            "The candidate asked you to clarify. Say in one short sentence that you will rephrase. "
-            "Do not ask any question and do not answer anything yourself.",
-            question,
-            acknowledge=False,
-        )
-    if signals.struggling and state.hints_given < len(question.hints):
+def _stay_on_question(
+    state: InterviewState, question: Question | None, signals: AnswerSignals, seed: str
+) -> ReplyPlan | None:
+    """Stay on the current question (or the introduction): say it again, give a hint, follow up. None:
+    move on."""
+    kind = signals.kind
+    text = question.text if question else INTRO_QUESTION
+    if kind in ("repeat_request", "clarify_request") or (question is None and kind == "hint_request"):
+        return _say_again(state, question, text, kind, seed)
+    if kind in ("empty", "unclear") and state.unclear_answers == 0:
+        state.unclear_answers += 1  # asked once more; a second answer like it moves on
+        return _say_again(state, question, REASK + text, kind, seed)
+    if question is None:
+        return None
+    if kind in ("hint_request", "stuck") and state.hints_given < len(question.hints):
         hint = question.hints[state.hints_given]
         state.hints_given += 1
-        return ReplyPlan(
-            "hint",
-            state.phase,
-            f"Here's a hint: {hint} Give it another try.",
-            "The candidate is struggling. Encourage them in one short sentence. Do not give the answer "
-            "and do not ask any question.",
-            question,
-            acknowledge=False,
-        )
+        line = f"Here's a hint: {hint} Give it another try."
+        return ReplyPlan("hint", state.phase, line, SAY_PLANNED, question, reaction=_react(state, kind, seed))
     missing = [p for p in question.key_points if p not in signals.covered_points]
-    if (
-        not signals.strong
-        and missing
-        and question.follow_ups
-        and state.follow_ups_given < MAX_FOLLOW_UPS_PER_QUESTION
-    ):
+    follow_ups_left = state.follow_ups_given < MAX_FOLLOW_UPS_PER_QUESTION and question.follow_ups
+    if kind == "answered" and missing and follow_ups_left:
         follow_up = question.follow_ups[state.follow_ups_given % len(question.follow_ups)]
         state.follow_ups_given += 1
+        reaction = _react(state, "answered", seed)
         return ReplyPlan(
-            "follow_up",
-            state.phase,
-            follow_up,
-            REACT,
-            question,
+            "follow_up", state.phase, follow_up, REACT_GUIDANCE["answered"], question, reaction, True
         )
     return None
+
+
+def _say_again(
+    state: InterviewState, question: Question | None, line: str, kind: str, seed: str
+) -> ReplyPlan:
+    reaction = _react(state, kind, seed)
+    return ReplyPlan("clarify", state.phase, line, SAY_PLANNED, question, reaction=reaction)
 
 
 def _core_phases(itype: InterviewType) -> list[str]:
@@ -230,12 +274,7 @@ def _next_question(
         state.phase, state.questions_in_phase = phases[following], 0
     state.phase = "candidate_questions"
     state.current_question_id = None
-    return ReplyPlan(
-        "invite_questions",
-        "candidate_questions",
-        INVITE_QUESTIONS_LINE,
-        "Thank the candidate for their answers in one short sentence. Do not ask any question.",
-    )
+    return ReplyPlan("invite_questions", "candidate_questions", INVITE_QUESTIONS_LINE, SAY_PLANNED)
 
 
 def _ask(state: InterviewState, question: Question) -> ReplyPlan:
@@ -245,6 +284,7 @@ def _ask(state: InterviewState, question: Question) -> ReplyPlan:
     state.current_question_id = question.id
     state.follow_ups_given = 0
     state.hints_given = 0
+    state.unclear_answers = 0
     transition = {
         "background": "Let's talk about your background.",
         "technical": "Let's move to some technical questions.",
@@ -253,8 +293,7 @@ def _ask(state: InterviewState, question: Question) -> ReplyPlan:
     }
     intro = f"{transition.get(state.phase, '')} " if first_in_phase else ""
     line = f"{intro}{question.text}".strip()
-    guidance = REACT
-    return ReplyPlan("ask", state.phase, line, guidance, question)
+    return ReplyPlan("ask", state.phase, line, SAY_PLANNED, question)
 
 
 def choose_question(
@@ -297,25 +336,31 @@ def cv_matches(question: Question, cv_skills: set[str]) -> int:
     return sum(1 for s in question.cv_skills if s.lower() in cv_skills)
 
 
-def _answer_candidate(state: InterviewState, itype: InterviewType, signals: AnswerSignals) -> ReplyPlan:
+def _answer_candidate(
+    state: InterviewState, itype: InterviewType, signals: AnswerSignals, seed: str
+) -> ReplyPlan:
+    """The candidate's questions at the end: answered from the fact sheet, then the interview closes."""
     state.phase = "wrap_up"
-    closing = (
-        "Thank you for your time today, it was great talking with you. "
-        "You can end the interview now to see your feedback report."
-    )
-    if signals.asks_question:
-        guidance = (
-            f"Answer the candidate's question briefly and honestly as an interviewer for {itype.name} "
-            f"(two sentences at most, no invented specifics about salaries or internal details), then close with: "
-            f'"{closing}"'
+    if signals.asks_question and signals.kind not in ("empty", "unclear"):
+        answer = answer_about_the_job(itype, signals.topic)
+        line = f"{answer} {CLOSING_LINE}"
+        return ReplyPlan(
+            "wrap_up", "wrap_up", line, SAY_PLANNED, reaction=_react(state, "role_question", seed)
         )
-    else:
-        guidance = f'Thank the candidate and close the interview with: "{closing}"'
-    return ReplyPlan("wrap_up", "wrap_up", closing, guidance, acknowledge=signals.asks_question)
+    kind = "unclear" if signals.kind in ("empty", "unclear") else "no_questions"
+    return ReplyPlan("wrap_up", "wrap_up", CLOSING_LINE, SAY_PLANNED, reaction=_react(state, kind, seed))
 
 
-def _closing(state: InterviewState) -> ReplyPlan:
+def _answer_mid_interview(
+    state: InterviewState, itype: InterviewType, current: Question | None, signals: AnswerSignals, seed: str
+) -> ReplyPlan:
+    """A question about the job in the middle of the interview: answered, then back to the question."""
+    back = f"Now, back to the question: {current.text}" if current else f"Now, back to you: {INTRO_QUESTION}"
+    line = f"{answer_about_the_job(itype, signals.topic)} {back}"
+    reaction = _react(state, "role_question", seed)
+    return ReplyPlan("answer_candidate", state.phase, line, SAY_PLANNED, current, reaction=reaction)
+
+
+def _closing() -> ReplyPlan:
     line = "We've covered everything for today. Please end the interview to see your feedback report."
-    return ReplyPlan(
-        "closed", "closed", line, "Thank the candidate politely in one short sentence.", acknowledge=False
-    )
+    return ReplyPlan("closed", "closed", line, SAY_PLANNED)

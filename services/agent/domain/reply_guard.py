@@ -104,6 +104,9 @@ class ReplyGuard:
         if self.max_sentences is not None:
             # Sentences already published count too: `text` is only the part not yet emitted.
             done = len(_SENTENCE_END.findall(self.text + " "))
+            if done >= self.max_sentences and text.strip():
+                # The last sentence's end went out alone ("!" then " Greetings"): nothing more is said.
+                hits.append(0)
             for match in _SENTENCE_END.finditer(text):
                 done += 1
                 if done >= self.max_sentences:
