@@ -74,7 +74,20 @@ def create_interviewer(settings: Settings, responder: Responder | None = None) -
         responder or create_responder(settings),
         context_tokens=settings.llm_context_tokens,
         max_reply_tokens=settings.llm_max_reply_tokens,
+        model_reactions=model_reactions(settings),
     )
+
+
+def model_reactions(settings: Settings) -> bool:
+    """Does the model word the reactions (`PREPAI_LLM_REACTIONS`)? `auto`: not the packaged 0.5B model."""
+    if settings.llm_reactions != "auto":
+        return settings.llm_reactions == "model"
+    packaged_small = (
+        settings.llm_provider == "llamacpp"
+        and settings.llm_model_path is None
+        and settings.llm_model == "qwen2.5-coder-0.5b"
+    )
+    return not packaged_small
 
 
 def turn_concurrency(settings: Settings) -> int:

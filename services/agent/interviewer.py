@@ -68,8 +68,11 @@ class Interviewer:
         context_tokens: int,
         max_reply_tokens: int,
         question_bank: Callable[[str], list[Question]] = load_question_bank,
+        model_reactions: bool = True,
     ) -> None:
         self.responder = responder
+        # False: every reaction is the planner's (the model is never asked, nor pre-read for).
+        self.model_reactions = model_reactions
         self.prompt_budget = context_tokens - max_reply_tokens - 64
         self.question_bank = question_bank
 
@@ -84,6 +87,8 @@ class Interviewer:
 
     async def prefill(self, session: SessionRecord, words_so_far: str) -> None:
         """Let the model pre-read a turn still being spoken, so its reply reads only the rest."""
+        if not self.model_reactions:
+            return  # the model will not be asked: pre-reading would only take the speech services' CPU
         itype = self._interview_type(session)
         state = InterviewState.model_validate(session.agent_state or {})
         messages = prefix_messages(
@@ -199,7 +204,7 @@ class Interviewer:
     ) -> int:
         """The reaction (the model's words if they pass the check, else the planner's), then the line."""
         pieces: list[str] = []
-        if plan.model_reacts:
+        if plan.model_reacts and self.model_reactions:
             pieces = await self._model_reaction(plan, messages, cancelled)
             text = "".join(pieces).strip()
             refused = rejection(

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from services.agent.bootstrap import model_reactions
 from services.agent.domain.candidate_questions import answer_about_the_job
 from services.agent.domain.reactions import REACTIONS, pick_reaction, rejection, speaks_as_candidate
 from services.agent.domain.signals import read_answer, topic_roots
 from services.agent.llm.llamacpp import LlamaCppProvider
 from services.agent.llm.options import LlamaCppOptions
 from services.agent.responders import LLMResponder, ScriptedResponder
+from shared.config import Settings
 from shared.interview_types import INTERVIEW_TYPES, find_interview_type
 from shared.question_bank import load_question_bank
 from tests.agent.fakes import FakeLLM
@@ -149,6 +151,31 @@ async def test_nonsense_never_reaches_the_model(tmp_path: Path) -> None:
     assert rig.llm.calls == []
     replies = [e.text for e in (await rig.repo.get(sid)).transcript if e.role == "assistant"]
     assert replies and not any("Good idea" in r for r in replies)
+
+
+async def test_with_planner_reactions_the_model_is_never_asked_nor_pre_read(tmp_path: Path) -> None:
+    """`PREPAI_LLM_REACTIONS=planner` (the default with the packaged 0.5B model): the planner's words at once."""
+    rig = Rig(tmp_path, FakeLLM(reply="Okay, so the services run on Kubernetes."), model_reactions=False)
+    sid = await rig.session()
+    await rig.deliver(text(sid, ANSWER, "u1"))
+    await rig.processor.interviewer.prefill(await rig.repo.get(sid), "I would use a")
+    assert rig.llm.calls == [] and rig.llm.prefilled == []
+    reply = (await rig.repo.get(sid)).transcript[-1].text
+    assert first_sentence(reply) in {line.lower() for line in REACTIONS["answered"]}
+
+
+@pytest.mark.parametrize(
+    ("settings", "model_words_them"),
+    [
+        ({}, False),  # the packaged 0.5B model
+        ({"llm_model": "qwen2.5-coder-1.5b"}, True),
+        ({"llm_provider": "openai"}, True),
+        ({"llm_reactions": "model"}, True),
+        ({"llm_provider": "openai", "llm_reactions": "planner"}, False),
+    ],
+)
+def test_who_words_the_reactions_by_default(settings: dict[str, str], model_words_them: bool) -> None:
+    assert model_reactions(Settings(**settings)) is model_words_them
 
 
 # --- the pieces ------------------------------------------------------------------------------------------

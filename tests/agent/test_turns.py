@@ -18,14 +18,17 @@ from tests.agent.fakes import FakeLeases, FakeLLM, FakeOutbox, FakeQueue
 
 
 class Rig:
-    def __init__(self, tmp_path: Path, llm: FakeLLM | None = None) -> None:
+    def __init__(self, tmp_path: Path, llm: FakeLLM | None = None, *, model_reactions: bool = True) -> None:
         self.repo = SessionRepository(LocalObjectStore(tmp_path))
         self.llm = llm or FakeLLM()
         self.queue = FakeQueue()
         self.leases = FakeLeases()
         self.outbox = FakeOutbox()
         interviewer = Interviewer(
-            LLMResponder(self.llm, max_tokens=64, temperature=0.1), context_tokens=4096, max_reply_tokens=64
+            LLMResponder(self.llm, max_tokens=64, temperature=0.1),
+            context_tokens=4096,
+            max_reply_tokens=64,
+            model_reactions=model_reactions,
         )
         self.processor = TurnProcessor(self.repo, interviewer, self.queue, self.leases, self.outbox)
 

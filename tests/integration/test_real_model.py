@@ -22,7 +22,8 @@ async def test_greeting_and_one_turn_with_the_default_local_model() -> None:
         data_dir=Path(tempfile.mkdtemp(prefix="prepai-model-")),
         http_port=free_port(),
         nats_port=free_port(),
-        env={"PREPAI_LLM_PROVIDER": "llamacpp"},
+        # The model words the reaction (the default with the 0.5B model is the planner: this covers the model).
+        env={"PREPAI_LLM_PROVIDER": "llamacpp", "PREPAI_LLM_REACTIONS": "model"},
         services=default_services(),
         log=lines.append,
         ready_timeout_s=300,

@@ -412,7 +412,9 @@ async def test_barge_in_on_a_reply_of_the_local_model(
     tmp_path_factory: pytest.TempPathFactory, clips: dict[str, corpus.Clip]
 ) -> None:
     """The default LLM writes while the TTS speaks: a barge-in stops both, and no later piece is played."""
-    env = {**ENV, "PREPAI_LLM_PROVIDER": "llamacpp"}
+    # The model words the reaction (not the default with the 0.5B model), so it is still writing when the
+    # barge-in comes.
+    env = {**ENV, "PREPAI_LLM_PROVIDER": "llamacpp", "PREPAI_LLM_REACTIONS": "model"}
     del env["PREPAI_SCRIPTED_WORD_DELAY_S"]
     p = VoicePlatform(
         Path(tempfile.mkdtemp(prefix="prepai-voice-model-")), env, stt=1, tts=1, ready_timeout_s=300
