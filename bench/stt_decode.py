@@ -62,6 +62,7 @@ def main() -> None:
     parser.add_argument("--beams", type=int, nargs="+", default=[1, 2, 3, 5])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--no-hotwords", action="store_true")
+    parser.add_argument("--padding-s", type=float, nargs="+", default=[10.0], help="final decodes' padding")
     parser.add_argument("--cache", type=Path, default=Path("data/models"))
     args = parser.parse_args()
     clips = voice_corpus.load_many(voice_corpus.bench_specs(args.clips))
@@ -78,15 +79,22 @@ def main() -> None:
         "piper-clean",
         "espeak-clean",
     ]
-    print(f"{'beam':>5} {'rtf':>6} " + " ".join(f"{g:>12}" for g in groups))
+    print(f"{'beam':>5} {'pad s':>6} {'rtf':>6} " + " ".join(f"{g:>12}" for g in groups))
     for beam in args.beams:
-        model = WhisperSpeechModel(WhisperOptions(cache_dir=args.cache, threads=args.threads, beam_size=beam))
-        model.load()
-        figures = run(model, clips, hotwords=not args.no_hotwords)
-        cells = " ".join(
-            f"{100 * float(figures[g]):11.1f}%" if g in figures else f"{'-':>12}" for g in groups
-        )
-        print(f"{beam:>5} {float(figures['rtf']):6.3f} {cells}", flush=True)
+        for padding_s in args.padding_s:
+            options = WhisperOptions(
+                cache_dir=args.cache,
+                threads=args.threads,
+                beam_size=beam,
+                final_padding_frames=round(padding_s * 100),
+            )
+            model = WhisperSpeechModel(options)
+            model.load()
+            figures = run(model, clips, hotwords=not args.no_hotwords)
+            cells = " ".join(
+                f"{100 * float(figures[g]):11.1f}%" if g in figures else f"{'-':>12}" for g in groups
+            )
+            print(f"{beam:>5} {padding_s:6.1f} {float(figures['rtf']):6.3f} {cells}", flush=True)
 
 
 if __name__ == "__main__":

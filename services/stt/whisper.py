@@ -67,7 +67,7 @@ HOTWORD_TOKEN_BUDGET = 80
 # Greedy first; a decode that loops or is unsure is retried warmer (the encoder output is reused).
 TEMPERATURES = (0.0, 0.3, 0.6)
 DRAFT_PADDING_FRAMES = 300  # 3 s (100 feature frames a second)
-FINAL_PADDING_FRAMES = 1000  # 10 s
+FINAL_PADDING_FRAMES = 300  # 3 s
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,7 @@ class WhisperOptions:
     threads: int = 2
     beam_size: int = 2
     language: str = "en"
+    final_padding_frames: int = FINAL_PADDING_FRAMES  # encoder input after the clip in a final decode
 
 
 def model_folder(options: WhisperOptions) -> Path:
@@ -160,12 +161,13 @@ class WhisperSpeechModel:
             self.load()
         hotwords, prompt = self.fit_prompt(hotwords, prompt)
         seconds = len(audio) / 16_000
-        # Whisper encodes a 30-s window whatever the clip's length. A draft (a partial transcript, replaced
-        # by the final one) encodes the clip plus 3 s of padding: 3-5 times faster, a little rougher. A final
-        # decode keeps 10 s of padding: measured here, the same words as the full window at 2-3 times the
-        # speed (3.3 s and 8.5 s answers: 0.37 s and 0.66 s instead of 0.91 s and 1.15 s); less padding
-        # made the model loop and invent words on short clips.
-        padding = DRAFT_PADDING_FRAMES if draft else FINAL_PADDING_FRAMES
+        # Whisper encodes a 30-s window whatever the clip's length; here the encoder sees the clip plus 3 s of
+        # padding. Measured (bench/stt_decode.py, 22 clips; a 4-s segment's decode, medians interleaved):
+        # beam 2 with 3 s 374 ms and WER 9.4 %, with 10 s 463 ms and 8.4 %, beam 1 with 10 s 400 ms and
+        # 10.7 %; the full window about 0.9 s. Short padding once made the model loop and invent words over
+        # the silence after the speech: the segment is now cut 0.3 s after its speech, and what Whisper
+        # invents anyway is dropped (`domain/hallucinations.py`).
+        padding = DRAFT_PADDING_FRAMES if draft else self.options.final_padding_frames
         self._model.encoder_frames = int(seconds * 100) + padding
         segments, _info = self._model.transcribe(
             audio,
