@@ -151,6 +151,7 @@ class ProvisionalTurn(Event):
     text: str
     likely_final: bool = False
     cancelled: bool = False
+    speak: bool = True  # the reply will be spoken (a voice socket): its sentences may be synthesised ahead
 
 
 class BargeIn(Event):
@@ -177,6 +178,9 @@ class SpeakRequest(Event):
     index: int
     text: str
     final: bool = False
+    # Synthesise only: a reply written ahead of its turn (the candidate may still go on). The audio waits in
+    # storage for the real request of the same words, which is then answered at once; nothing is published.
+    ahead: bool = False
 
 
 class SpeechAudio(Event):

@@ -107,7 +107,7 @@ def create_app(
     router = build_router(settings, concurrency=turn_concurrency(settings))
     outbox = NatsOutbox.declare(broker, router)
     broker.include_router(router)
-    speculator = Speculator(interviewer, repo)
+    speculator = Speculator(interviewer, repo, speak_ahead=outbox.speak)
     app = FastStream(broker, logger=log)
     app.context.set_global("speculator", speculator)
 

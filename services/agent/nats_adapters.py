@@ -4,6 +4,7 @@ so the AsyncAPI document lists what the agent publishes)."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import socket
 import time
@@ -169,10 +170,13 @@ class NatsOutbox:
         )
 
     async def speak(self, request: SpeakRequest) -> None:
+        # A sentence made ahead has its own Msg-Id: the real request for the same index follows it, and a
+        # replay may write different words at that index.
+        kind = f"ahead-{hashlib.sha1(request.text.encode()).hexdigest()[:12]}" if request.ahead else "speak"
         await self.sentences.publish(
             request,
             subject=subjects.speak(request.session_id),
-            headers={"Nats-Msg-Id": f"speak-{request.turn_id}-{request.index}"},
+            headers={"Nats-Msg-Id": f"{kind}-{request.turn_id}-{request.index}"},
         )
 
     async def failed(self, failure: TurnFailed) -> None:

@@ -13,12 +13,13 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from services.agent.interviewer import Emit, Interviewer, TurnOutcome
 from services.agent.llm.base import LLMError
 from services.agent.speech import Say
-from shared.events import ProvisionalTurn, UserTurn
+from shared.events import ProvisionalTurn, SpeakRequest, UserTurn
 from shared.sessions import SessionRecord, SessionRepository
 
 log = logging.getLogger(__name__)
@@ -75,9 +76,17 @@ class Speculation:
 
 
 class Speculator:
-    def __init__(self, interviewer: Interviewer, repo: SessionRepository) -> None:
+    def __init__(
+        self,
+        interviewer: Interviewer,
+        repo: SessionRepository,
+        speak_ahead: Callable[[SpeakRequest], Awaitable[None]] | None = None,
+    ) -> None:
         self.interviewer = interviewer
         self.repo = repo
+        # Sentences of a reply written ahead go to the TTS at once (`ahead`: synthesised and kept, not
+        # played), so that at the replay their audio is ready.
+        self.speak_ahead = speak_ahead
         self._ahead: dict[str, Speculation] = {}  # by session
         self._prefilling: set[str] = set()
 
@@ -117,7 +126,13 @@ class Speculator:
         session = await self.repo.get(event.session_id)
         if session.status == "ended" or event.turn_id in session.handled_turn_ids:
             return
-        turn = UserTurn(session_id=event.session_id, turn_id=event.turn_id, kind="speech", text=event.text)
+        turn = UserTurn(
+            session_id=event.session_id,
+            turn_id=event.turn_id,
+            kind="speech",
+            text=event.text,
+            speak=event.speak,
+        )
         recording, cancelled = Recording(), asyncio.Event()
         task = asyncio.create_task(self._reply(session, turn, recording, cancelled))
         self._ahead[event.session_id] = Speculation(
@@ -129,7 +144,23 @@ class Speculator:
     async def _reply(
         self, session: SessionRecord, turn: UserTurn, recording: Recording, cancelled: asyncio.Event
     ) -> TurnOutcome:
-        return await self.interviewer.reply(session, turn, recording.emit, cancelled, recording.say)
+        async def say(index: int, text: str, final: bool) -> None:
+            await recording.say(index, text, final)
+            if turn.speak and text.strip() and not cancelled.is_set():
+                await self._speak_ahead(turn, index, text, final)
+
+        return await self.interviewer.reply(session, turn, recording.emit, cancelled, say)
+
+    async def _speak_ahead(self, turn: UserTurn, index: int, text: str, final: bool) -> None:
+        if self.speak_ahead is None:
+            return
+        request = SpeakRequest(
+            session_id=turn.session_id, turn_id=turn.turn_id, index=index, text=text, final=final, ahead=True
+        )
+        try:
+            await self.speak_ahead(request)
+        except Exception:  # an optimisation: the real request synthesises it
+            log.debug("could not send sentence %d of %s ahead", index, turn.turn_id, exc_info=True)
 
     def drop(self, session_id: str) -> None:
         speculation = self._ahead.pop(session_id, None)

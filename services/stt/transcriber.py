@@ -824,6 +824,7 @@ class SocketTranscriber:
                 text=text,
                 likely_final=likely_final,
                 cancelled=cancelled,
+                speak=self.speak,
             ),
         )
 

@@ -12,6 +12,10 @@ gateway puts the sentences back in order):
 4. if the turn was interrupted meanwhile, the audio is dropped (the gateway stops the turn anyway);
 5. the WAV is published inline (base64) and then kept as a recording; a WAV larger than a NATS message is
    stored first and published by reference (`audio_key`).
+
+A request marked `ahead` (a reply the agent wrote before the turn was certain) is synthesised and kept in
+storage under `ahead_key`, and nothing is published; when the real request for the same words comes (from
+any replica), that audio is sent at once instead of being synthesised again.
 """
 
 from __future__ import annotations
@@ -25,15 +29,17 @@ from typing import Literal, Protocol
 
 from services.tts.domain import (
     InterruptedTurns,
+    ahead_key,
     frame_wav,
     pcm_duration_s,
+    read_wav,
     recording_key,
     speech_text,
     trim_silence,
 )
 from shared.events import Interrupt, SpeakRequest, SpeechAudio
 from shared.messaging import MAX_INLINE_AUDIO_BYTES
-from shared.storage import ObjectStore
+from shared.storage import ObjectNotFound, ObjectStore
 
 log = logging.getLogger("tts.speaker")
 
@@ -66,7 +72,7 @@ class AudioOutbox(Protocol):
     async def publish(self, audio: SpeechAudio) -> None: ...
 
 
-Status = Literal["spoken", "silent", "failed", "skipped"]
+Status = Literal["spoken", "silent", "failed", "skipped", "ahead"]
 
 
 @dataclass(frozen=True)
@@ -158,26 +164,65 @@ class Speaker:
     def interrupted(self, request: SpeakRequest) -> bool:
         return self.interrupts.covers(request.session_id, request.turn_id, request.ts)
 
+    def _ahead_key(self, request: SpeakRequest, text: str) -> str:
+        return ahead_key(request.session_id, f"{self.engine.name}/{self.engine.voice}", text)
+
     async def speak(self, request: SpeakRequest) -> Spoken:
         if self.interrupted(request):
             return Spoken("skipped")
         text = speech_text(request.text)
         if not text:
-            await self.outbox.publish(self._audio(request))
+            if not request.ahead:
+                await self.outbox.publish(self._audio(request))
             return Spoken("silent")
+        made_ahead = None if request.ahead else await self._made_ahead(request, text)
+        if made_ahead is not None:
+            return await self._deliver(request, made_ahead, f"{self.engine.name} (made ahead)", 0.0)
         synthesis = await self._synthesize(text, request)
         if self.interrupted(request):  # the candidate barged in while this sentence was being made
             return Spoken("skipped")
         if synthesis is None:
-            await self.outbox.publish(self._audio(request, failed=True))
+            if not request.ahead:
+                await self.outbox.publish(self._audio(request, failed=True))
             return Spoken("failed")
         engine, pcm, seconds = synthesis
         pcm = trim_silence(pcm, engine.sample_rate)
         if not pcm:
-            await self.outbox.publish(self._audio(request))
+            if not request.ahead:
+                await self.outbox.publish(self._audio(request))
             return Spoken("silent", engine.name, seconds)
         wav = frame_wav(pcm, engine.sample_rate)
-        duration = pcm_duration_s(pcm, engine.sample_rate)
+        if request.ahead:
+            try:
+                await self.store.put(self._ahead_key(request, text), wav, content_type="audio/wav")
+            except Exception:  # the real request will synthesise it
+                log.warning(
+                    "could not keep sentence %d of turn %s made ahead", request.index, request.turn_id
+                )
+                return Spoken("failed", engine.name, seconds)
+            return Spoken("ahead", engine.name, seconds, pcm_duration_s(pcm, engine.sample_rate))
+        return await self._deliver(request, wav, engine.name, seconds)
+
+    async def _made_ahead(self, request: SpeakRequest, text: str) -> bytes | None:
+        """The WAV synthesised ahead for these words (taken: each is used once), or None."""
+        key = self._ahead_key(request, text)
+        try:
+            stored = await self.store.get(key)
+        except ObjectNotFound:
+            return None
+        except Exception:  # an optimisation: synthesise instead
+            log.warning("could not read %s", key, exc_info=True)
+            return None
+        try:
+            await self.store.delete(key)
+        except Exception:
+            log.warning("could not remove %s", key, exc_info=True)
+        return stored.data
+
+    async def _deliver(self, request: SpeakRequest, wav: bytes, engine: str, seconds: float) -> Spoken:
+        """Publish the sentence's WAV (inline, or by reference when large) and keep it as a recording."""
+        pcm, rate = read_wav(wav)
+        duration = pcm_duration_s(pcm, rate)
         key = recording_key(request.session_id, request.turn_id, request.index)
         if len(wav) > self.max_inline_bytes:
             try:
@@ -185,16 +230,16 @@ class Speaker:
             except Exception:
                 log.exception("could not store %s: sentence %d reported failed", key, request.index)
                 await self.outbox.publish(self._audio(request, failed=True))
-                return Spoken("failed", engine.name, seconds)
+                return Spoken("failed", engine, seconds)
             await self.outbox.publish(self._audio(request, audio_key=key, duration_s=duration))
-            return Spoken("spoken", engine.name, seconds, duration, key)
+            return Spoken("spoken", engine, seconds, duration, key)
         # Inline: the candidate hears it first; the recording is kept after (losing it loses no audio).
         await self.outbox.publish(self._audio(request, wav=wav, duration_s=duration))
         try:
             await self.store.put(key, wav, content_type="audio/wav")
         except Exception:
             log.exception("could not keep the recording %s", key)
-        return Spoken("spoken", engine.name, seconds, duration)
+        return Spoken("spoken", engine, seconds, duration)
 
     async def _synthesize(self, text: str, request: SpeakRequest) -> tuple[SpeechEngine, bytes, float] | None:
         """The first engine's audio that works, with the seconds it took; None if every engine failed."""

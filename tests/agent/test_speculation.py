@@ -15,7 +15,7 @@ from tests.agent.test_turns import Rig
 
 def rig_with_speculator(tmp_path: Path) -> tuple[Rig, Speculator]:
     rig = Rig(tmp_path)
-    speculator = Speculator(rig.processor.interviewer, rig.repo)
+    speculator = Speculator(rig.processor.interviewer, rig.repo, speak_ahead=rig.outbox.speak)
     rig.processor.speculator = speculator
     return rig, speculator
 
@@ -56,8 +56,27 @@ async def test_a_reply_written_ahead_is_replayed_when_the_words_match(tmp_path: 
     stored = (await rig.repo.get("s1")).transcript
     assert [(e.role, e.turn_id) for e in stored] == [("user", "v1"), ("assistant", "v1")]
     assert "".join(t for tid, _, t in rig.outbox.chunks if tid == "v1").strip() == stored[-1].text
-    pieces = sorted(r.index for r in rig.outbox.spoken if r.turn_id == "v1")
+    pieces = sorted(r.index for r in rig.outbox.spoken if r.turn_id == "v1" and not r.ahead)
     assert pieces == list(range(len(pieces))) and pieces
+
+
+async def test_the_sentences_of_a_reply_written_ahead_are_synthesised_ahead(tmp_path: Path) -> None:
+    rig, speculator = rig_with_speculator(tmp_path)
+    await rig.session()
+    await speculator.on_provisional(provisional(KAFKA, final=True))
+    await rig.deliver(spoken(KAFKA))
+    ahead = [r for r in rig.outbox.spoken if r.ahead]
+    real = [r for r in rig.outbox.spoken if not r.ahead and r.text.strip()]
+    assert ahead and [(r.index, r.text) for r in ahead] == [(r.index, r.text) for r in real]
+
+
+async def test_nothing_is_synthesised_ahead_for_a_socket_without_voice(tmp_path: Path) -> None:
+    rig, speculator = rig_with_speculator(tmp_path)
+    await rig.session()
+    silent = ProvisionalTurn(session_id="s1", turn_id="v1", text=KAFKA, likely_final=True, speak=False)
+    await speculator.on_provisional(silent)
+    await rig.deliver(UserTurn(session_id="s1", turn_id="v1", kind="speech", text=KAFKA, speak=False))
+    assert rig.outbox.spoken == [] and rig.outbox.replies[-1].metrics["written_ahead"] == 1.0
 
 
 async def test_different_words_or_resumed_speech_drop_the_reply_written_ahead(tmp_path: Path) -> None:

@@ -58,6 +58,33 @@ async def test_a_sentence_becomes_a_wav_with_its_order_data_and_a_recording(tmp_
     assert type(audio).model_validate_json(audio.to_bytes()).wav == audio.wav
 
 
+async def test_a_sentence_made_ahead_is_sent_at_once_when_its_turn_comes(tmp_path: Path) -> None:
+    """A reply written before the turn was certain: its sentence is synthesised and kept, not played; the
+    real request for the same words (from any replica: the audio is in storage) sends it without the engine."""
+    engine = FakeEngine(sample_rate=16_000)
+    tts, outbox = speaker(tmp_path, engine)
+    ahead = await tts.speak(request(text="Thanks, that's clear.", ahead=True))
+    assert ahead.status == "ahead" and outbox.published == []
+    assert len(list((tmp_path / "tts-ahead/s1").iterdir())) == 1
+    other_replica, outbox = speaker(tmp_path, engine)
+    spoken = await other_replica.speak(request(text="Thanks, that's clear."))
+    assert spoken.status == "spoken" and spoken.engine == "fake (made ahead)"
+    assert engine.said == ["Thanks, that's clear."]  # synthesised once
+    [audio] = outbox.published
+    assert audio.wav is not None and audio.duration_s > 0
+    assert (tmp_path / "recordings/s1/t1/reply-000.wav").read_bytes() == audio.wav
+    assert list((tmp_path / "tts-ahead/s1").iterdir()) == []  # used once
+
+
+async def test_a_sentence_made_ahead_is_not_used_for_other_words(tmp_path: Path) -> None:
+    engine = FakeEngine(sample_rate=16_000)
+    tts, outbox = speaker(tmp_path, engine)
+    await tts.speak(request(text="Thanks, that's clear.", ahead=True))
+    spoken = await tts.speak(request(text="Let's move on."))
+    assert spoken.engine == "fake" and engine.said == ["Thanks, that's clear.", "Let's move on."]
+    assert len(outbox.published) == 1
+
+
 async def test_nothing_to_say_keeps_the_index_with_no_audio(tmp_path: Path) -> None:
     engine = FakeEngine()
     tts, outbox = speaker(tmp_path, engine)

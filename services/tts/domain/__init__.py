@@ -2,10 +2,18 @@
 
 from services.tts.domain.interrupts import InterruptedTurns
 from services.tts.domain.text import speech_text
-from services.tts.domain.wav import frame_wav, pcm_duration_s, read_wav, recording_key, trim_silence
+from services.tts.domain.wav import (
+    ahead_key,
+    frame_wav,
+    pcm_duration_s,
+    read_wav,
+    recording_key,
+    trim_silence,
+)
 
 __all__ = [
     "InterruptedTurns",
+    "ahead_key",
     "frame_wav",
     "pcm_duration_s",
     "read_wav",

@@ -6,6 +6,7 @@ sample rate), so a client can decode each one on its own.
 
 from __future__ import annotations
 
+import hashlib
 import struct
 
 import numpy as np
@@ -94,6 +95,12 @@ def trim_silence(
     start = max(0, int(loud[0]) - sample_rate * keep_lead_ms // 1000)
     end = min(samples.size, int(loud[-1]) + 1 + sample_rate * keep_tail_ms // 1000)
     return samples[start:end].tobytes()
+
+
+def ahead_key(session_id: str, voice: str, text: str) -> str:
+    """Where a sentence synthesised ahead of its turn waits for the real request of the same words."""
+    digest = hashlib.sha256(f"{voice}\n{text}".encode()).hexdigest()[:32]
+    return f"tts-ahead/{session_id}/{digest}.wav"
 
 
 def recording_key(session_id: str, turn_id: str, index: int) -> str:
