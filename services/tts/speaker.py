@@ -118,6 +118,9 @@ class Speaker:
         self.interrupts = interrupts or InterruptedTurns()
         self.synthesis_timeout_s = synthesis_timeout_s
         self.max_inline_bytes = max_inline_bytes
+        # Sentences being made ahead on this replica (by storage key), and those a real request took.
+        self._making_ahead: dict[str, asyncio.Future[bytes | None]] = {}
+        self._taken_while_making: set[str] = set()
 
     @property
     def engine(self) -> SpeechEngine:
@@ -171,41 +174,75 @@ class Speaker:
         if self.interrupted(request):
             return Spoken("skipped")
         text = speech_text(request.text)
+        if request.ahead:
+            return await self._make_ahead(request, text)
         if not text:
-            if not request.ahead:
-                await self.outbox.publish(self._audio(request))
+            await self.outbox.publish(self._audio(request))
             return Spoken("silent")
-        made_ahead = None if request.ahead else await self._made_ahead(request, text)
+        made_ahead = await self._made_ahead(request, text)
         if made_ahead is not None:
             return await self._deliver(request, made_ahead, f"{self.engine.name} (made ahead)", 0.0)
+        made = await self._make(request, text)
+        if isinstance(made, Spoken):
+            if made.status != "skipped":
+                await self.outbox.publish(self._audio(request, failed=made.status == "failed"))
+            return made
+        wav, engine, seconds = made
+        return await self._deliver(request, wav, engine, seconds)
+
+    async def _make(self, request: SpeakRequest, text: str) -> tuple[bytes, str, float] | Spoken:
+        """The sentence as a WAV with the engine and seconds it took, or what became of it instead."""
         synthesis = await self._synthesize(text, request)
         if self.interrupted(request):  # the candidate barged in while this sentence was being made
             return Spoken("skipped")
         if synthesis is None:
-            if not request.ahead:
-                await self.outbox.publish(self._audio(request, failed=True))
             return Spoken("failed")
         engine, pcm, seconds = synthesis
         pcm = trim_silence(pcm, engine.sample_rate)
         if not pcm:
-            if not request.ahead:
-                await self.outbox.publish(self._audio(request))
             return Spoken("silent", engine.name, seconds)
-        wav = frame_wav(pcm, engine.sample_rate)
-        if request.ahead:
-            try:
-                await self.store.put(self._ahead_key(request, text), wav, content_type="audio/wav")
-            except Exception:  # the real request will synthesise it
-                log.warning(
-                    "could not keep sentence %d of turn %s made ahead", request.index, request.turn_id
-                )
-                return Spoken("failed", engine.name, seconds)
-            return Spoken("ahead", engine.name, seconds, pcm_duration_s(pcm, engine.sample_rate))
-        return await self._deliver(request, wav, engine.name, seconds)
+        return frame_wav(pcm, engine.sample_rate), engine.name, seconds
+
+    async def _make_ahead(self, request: SpeakRequest, text: str) -> Spoken:
+        """Synthesise and keep the sentence for its real request; a real request arriving meanwhile on this
+        replica takes the audio as soon as it is made (and it is then not stored)."""
+        if not text:
+            return Spoken("silent")
+        key = self._ahead_key(request, text)
+        making: asyncio.Future[bytes | None] = asyncio.get_running_loop().create_future()
+        self._making_ahead[key] = making
+        try:
+            made = await self._make(request, text)
+        except BaseException:
+            making.set_result(None)
+            raise
+        finally:
+            del self._making_ahead[key]
+        making.set_result(None if isinstance(made, Spoken) else made[0])
+        if isinstance(made, Spoken):
+            return made
+        wav, engine, seconds = made
+        if key in self._taken_while_making:
+            self._taken_while_making.discard(key)
+            return Spoken("ahead", engine, seconds)
+        try:
+            await self.store.put(key, wav, content_type="audio/wav")
+        except Exception:  # the real request will synthesise it
+            log.warning("could not keep sentence %d of turn %s made ahead", request.index, request.turn_id)
+            return Spoken("failed", engine, seconds)
+        return Spoken("ahead", engine, seconds)
 
     async def _made_ahead(self, request: SpeakRequest, text: str) -> bytes | None:
-        """The WAV synthesised ahead for these words (taken: each is used once), or None."""
+        """The WAV synthesised ahead for these words (taken: each is used once), or None. One still being
+        made on this replica is waited for."""
         key = self._ahead_key(request, text)
+        making = self._making_ahead.get(key)
+        if making is not None:
+            self._taken_while_making.add(key)
+            try:
+                return await asyncio.wait_for(asyncio.shield(making), self.synthesis_timeout_s)
+            except TimeoutError:
+                return None
         try:
             stored = await self.store.get(key)
         except ObjectNotFound:

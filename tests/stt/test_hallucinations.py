@@ -61,6 +61,19 @@ def test_repetition_in_a_segment_that_does_not_compress_well_is_speech():
     assert plausible_segments([said]) == [said]
 
 
+def test_a_long_loop_at_the_end_of_a_segment_is_collapsed_whatever_its_compression():
+    looped = segment("a copy of production data first. 1 1 1 1 1 1 1 1", compression_ratio=1.9)
+    (kept,) = plausible_segments([looped])
+    assert kept.text == "a copy of production data first. 1"
+
+
+def test_a_long_read_back_of_the_prompt_is_dropped_even_when_confident():
+    prompt = "The biggest mistake I made was"
+    echoed = segment("the biggest mistake I made was um shipping a migration on a Friday.", probability=0.9)
+    (kept,) = plausible_segments([echoed], prompt=prompt)
+    assert kept.text == "um shipping a migration on a Friday."
+
+
 def test_the_prompt_read_back_unsure_at_the_start_is_trimmed():
     prompt = "I would put a cache in front of the database."
     leaked = DecodedSegment(

@@ -76,6 +76,21 @@ async def test_a_sentence_made_ahead_is_sent_at_once_when_its_turn_comes(tmp_pat
     assert list((tmp_path / "tts-ahead/s1").iterdir()) == []  # used once
 
 
+async def test_a_real_request_waits_for_its_sentence_still_being_made_ahead(tmp_path: Path) -> None:
+    engine = BlockingEngine()
+    tts, outbox = speaker(tmp_path, engine)
+    ahead = asyncio.create_task(tts.speak(request(text="Thanks, that's clear.", ahead=True)))
+    await asyncio.to_thread(engine.holding.wait, 5)
+    real = asyncio.create_task(tts.speak(request(text="Thanks, that's clear.")))
+    await asyncio.sleep(0.05)
+    assert not real.done()  # waiting for the synthesis in progress, not starting a second one
+    engine.release.set()
+    spoken, made = await asyncio.wait_for(asyncio.gather(real, ahead), 5)
+    assert spoken.engine == "blocking (made ahead)" and made.status == "ahead"
+    assert engine.said == ["Thanks, that's clear."] and len(outbox.published) == 1
+    assert not (tmp_path / "tts-ahead").exists()  # taken at once: nothing left in storage
+
+
 async def test_a_sentence_made_ahead_is_not_used_for_other_words(tmp_path: Path) -> None:
     engine = FakeEngine(sample_rate=16_000)
     tts, outbox = speaker(tmp_path, engine)

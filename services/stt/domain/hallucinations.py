@@ -15,10 +15,13 @@ base with the service's prompts and hotwords (bench clips, and white/pink noise 
 - Whisper's stock phrases ("Thank you.", "you", "Thanks for watching!") are believed only with clear
   evidence of speech (`no_speech_prob` at most 0.2 and confident words);
 - at a segment boundary, words that repeat the end of the prompt or read out two or more hotwords in their
-  listed order, unsure of themselves, are the prompt leaking into the transcript;
+  listed order, unsure of themselves, are the prompt leaking into the transcript; four or more words that
+  repeat the prompt's end are dropped however sure (the candidate's "The biggest mistake I made was",
+  committed at a pause, came back as the start of the next segment);
 - a segment that still compresses too well after the decoder's fallbacks (`compression_ratio` > 2.4,
   Whisper's own threshold: "R R R R ...", "I'm here. I'm here. ...", "________") keeps one copy of what
-  it repeats and no symbol runs.
+  it repeats and no symbol runs; a unit repeated four times or more in a row is a loop in any segment
+  ("... production data first. 1 1 1 1 1 1 1").
 
 Pure functions over the decoded segments: the model adapter fills them in, the transcriber applies them.
 """
@@ -41,6 +44,11 @@ UNSURE_WORDS = 0.3  # a mean word probability under this is a guess (invented: <
 UNSURE_WORD = 0.5  # one word repeating the prompt or a hotword at a boundary, below this: a leak
 MAX_LOOP_UNIT = 4  # words in a repeated unit ("I'm here." is 2)
 LOOP_REPEATS = 3  # a unit said this many times in a row, in a segment that compresses too well: a loop
+# ... and this many times in any segment (a loop at the end of a longer segment: "... first. 1 1 1 1 1 1"):
+# speech repeats a word or a phrase twice or three times, not four.
+LONG_LOOP_REPEATS = 4
+PROMPT_ECHO_MAX = 12  # words: the longest prompt tail recognised when read back
+PROMPT_ECHO_SURE = 4  # words: a read-back this long is dropped however sure the model is
 
 # Whisper's stock phrases (from the subtitles it was trained on), normalised with `words_of`.
 STOCK_PHRASES = frozenset(
@@ -132,23 +140,27 @@ Key = tuple[str, ...]
 
 
 def _without_loops(segment: DecodedSegment) -> DecodedSegment:
-    if segment.compression_ratio <= LOOP_COMPRESSION:
-        return segment
+    repeats = LOOP_REPEATS if segment.compression_ratio > LOOP_COMPRESSION else LONG_LOOP_REPEATS
     if segment.words:
         words = [w for w in segment.words if words_of(clean_transcript(w.word))]
-        kept_words = [words[i] for i in _collapsed([_key(w.word) for w in words])]
+        kept = _collapsed([_key(w.word) for w in words], repeats)
+        if len(kept) == len(words):
+            return segment
+        kept_words = [words[i] for i in kept]
         return replace(segment, words=tuple(kept_words), text=" ".join(w.word for w in kept_words))
     tokens = clean_transcript(segment.text).split()
-    kept_tokens = [tokens[i] for i in _collapsed([_key(t) for t in tokens])]
-    return replace(segment, text=" ".join(kept_tokens))
+    kept = _collapsed([_key(t) for t in tokens], repeats)
+    if len(kept) == len(tokens):
+        return segment
+    return replace(segment, text=" ".join(tokens[i] for i in kept))
 
 
 def _key(text: str) -> Key:
     return tuple(words_of(text))
 
 
-def _collapsed(keys: Sequence[Key]) -> list[int]:
-    """The indexes kept when a unit of 1-4 items repeated LOOP_REPEATS times or more in a row is kept once."""
+def _collapsed(keys: Sequence[Key], min_repeats: int) -> list[int]:
+    """The indexes kept when a unit of 1-4 items repeated `min_repeats` times or more in a row is kept once."""
     kept: list[int] = []
     i = 0
     while i < len(keys):
@@ -158,7 +170,7 @@ def _collapsed(keys: Sequence[Key]) -> list[int]:
             repeats = 1
             while list(keys[i + repeats * size : i + (repeats + 1) * size]) == unit:
                 repeats += 1
-            if repeats >= LOOP_REPEATS:
+            if repeats >= min_repeats:
                 skip = repeats * size
                 break
         if skip:
@@ -174,9 +186,9 @@ def _collapsed(keys: Sequence[Key]) -> list[int]:
 
 
 def _prompt_echo(keys: Sequence[Key], prompt: str | None) -> int:
-    """How many leading tokens repeat the last words of the prompt (the longest match, at most 4)."""
+    """How many leading tokens repeat the last words of the prompt (the longest match)."""
     said = [k for k in (_key(w) for w in (prompt or "").split()) if k]
-    for size in range(min(4, len(said), len(keys)), 0, -1):
+    for size in range(min(PROMPT_ECHO_MAX, len(said), len(keys)), 0, -1):
         if list(keys[:size]) == said[-size:]:
             return size
     return 0
@@ -210,13 +222,19 @@ def _unsure(words: Sequence[TimedWord], segment: DecodedSegment) -> bool:
 def _trim_leading(segment: DecodedSegment, prompt: str | None, terms: Sequence[Key]) -> DecodedSegment:
     if segment.words:
         keys = [_key(w.word) for w in segment.words]
-        for count in (_hotword_run(keys, terms), _prompt_echo(keys, prompt)):
+        echo = _prompt_echo(keys, prompt)
+        if echo >= PROMPT_ECHO_SURE:  # "The biggest mistake I made was" read back after a pause
+            return _drop_words(segment, echo, 0)
+        for count in (_hotword_run(keys, terms), echo):
             if count and _unsure(segment.words[:count], segment):
                 return _drop_words(segment, count, 0)
         return segment
     pieces = segment.text.split()
     keys = [_key(p) for p in pieces]
-    count = _hotword_run(keys, terms) or _prompt_echo(keys, prompt)
+    echo = _prompt_echo(keys, prompt)
+    if echo >= PROMPT_ECHO_SURE:
+        return replace(segment, text=" ".join(pieces[echo:]))
+    count = _hotword_run(keys, terms) or echo
     if count and _unsure((), segment):
         return replace(segment, text=" ".join(pieces[count:]))
     return segment
