@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from services.agent.interviewer import Emit, Interviewer, TurnOutcome
 from services.agent.llm.base import LLMError
-from services.agent.speech import Say
+from services.agent.speech import REACTION_SLOTS, Say
 from shared.events import ProvisionalTurn, SpeakRequest, UserTurn
 from shared.sessions import SessionRecord, SessionRepository
 
@@ -146,7 +146,9 @@ class Speculator:
     ) -> TurnOutcome:
         async def say(index: int, text: str, final: bool) -> None:
             await recording.say(index, text, final)
-            if turn.speak and text.strip() and not cancelled.is_set():
+            # Only what is said first (the reaction and the line's first sentence): the TTS takes sentences
+            # in order, and the real requests must not queue behind a whole reply made ahead.
+            if turn.speak and text.strip() and index <= REACTION_SLOTS and not cancelled.is_set():
                 await self._speak_ahead(turn, index, text, final)
 
         return await self.interviewer.reply(session, turn, recording.emit, cancelled, say)

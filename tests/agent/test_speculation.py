@@ -67,7 +67,8 @@ async def test_the_sentences_of_a_reply_written_ahead_are_synthesised_ahead(tmp_
     await rig.deliver(spoken(KAFKA))
     ahead = [r for r in rig.outbox.spoken if r.ahead]
     real = [r for r in rig.outbox.spoken if not r.ahead and r.text.strip()]
-    assert ahead and [(r.index, r.text) for r in ahead] == [(r.index, r.text) for r in real]
+    assert ahead and {(r.index, r.text) for r in ahead} == {(r.index, r.text) for r in real if r.index <= 2}
+    assert len(real) > len(ahead)  # the rest of the line is not made ahead: it would hold the TTS queue
 
 
 async def test_nothing_is_synthesised_ahead_for_a_socket_without_voice(tmp_path: Path) -> None:
