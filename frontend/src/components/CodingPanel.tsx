@@ -32,6 +32,7 @@ export default function CodingPanel(props: {
       scrollBeyondLastLine: false,
       tabSize: 4,
       ariaLabel: `Code editor for ${problem.title}`,
+      wordWrap: "on",
       fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace",
     });
     editor.current = ed;
@@ -93,7 +94,9 @@ export default function CodingPanel(props: {
       </div>
       <details className="statement" open>
         <summary>Problem statement</summary>
-        <p className="pre-line">{problem.statement}</p>
+        {paragraphs(problem.statement).map((para, i) => (
+          <p key={i}>{withCode(para)}</p>
+        ))}
         {problem.examples.length > 0 && (
           <ol className="examples">
             {problem.examples.map((ex, i) => (
@@ -138,6 +141,21 @@ export default function CodingPanel(props: {
         {result && !running && <RunResult result={result} />}
       </div>
     </section>
+  );
+}
+
+/** The statement's paragraphs (blank-line separated; single line breaks are the bank's wrapping). */
+export function paragraphs(text: string): string[] {
+  return text
+    .split(/\n\s*\n/)
+    .map((p) => p.replace(/\s*\n\s*/g, " ").trim())
+    .filter(Boolean);
+}
+
+/** `backticked` words as code. */
+function withCode(text: string): React.ReactNode[] {
+  return text.split(/(`[^`]+`)/).map((part, i) =>
+    part.startsWith("`") && part.endsWith("`") && part.length > 2 ? <code key={i}>{part.slice(1, -1)}</code> : part,
   );
 }
 

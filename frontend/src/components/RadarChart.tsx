@@ -12,10 +12,13 @@ export function radarPoints(scores: Record<Competency, number | null>): RadarPoi
   return COMPETENCIES.map((c) => ({ key: c.key, label: c.label, score: scores[c.key] ?? null }));
 }
 
-export function RadarChart({ points, size = 320 }: { points: RadarPoint[]; size?: number }) {
-  const pad = 70;
-  const r = (size - 2 * pad) / 2;
-  const cx = size / 2;
+export function RadarChart({ points, size = 300 }: { points: RadarPoint[]; size?: number }) {
+  // The labels sit outside the chart: room on the sides for the longest ("Technical knowledge").
+  const padY = 48;
+  const padX = 110;
+  const r = (size - 2 * padY) / 2;
+  const width = size + 2 * (padX - padY);
+  const cx = width / 2;
   const cy = size / 2;
   const n = points.length;
   const at = (i: number, value: number) => {
@@ -28,7 +31,7 @@ export function RadarChart({ points, size = 320 }: { points: RadarPoint[]; size?
   const description = points.map((p) => `${p.label}: ${p.score === null ? "not assessed" : p.score.toFixed(1)}`).join("; ");
   return (
     <svg
-      viewBox={`0 0 ${size} ${size}`}
+      viewBox={`0 0 ${width} ${size}`}
       className="radar"
       role="img"
       aria-label={`Competency scores out of 10. ${description}`}
@@ -43,7 +46,7 @@ export function RadarChart({ points, size = 320 }: { points: RadarPoint[]; size?
       ))}
       {points.map((p, i) => {
         const [x, y] = at(i, 10);
-        const [lx, ly] = at(i, 12.6);
+        const [lx, ly] = at(i, 11.6);
         const anchor = Math.abs(lx - cx) < 8 ? "middle" : lx > cx ? "start" : "end";
         return (
           <g key={p.key}>

@@ -54,6 +54,9 @@ export function percentileOf(
   add(b.p90, 90);
   add(b.max, 100);
   if (points.length < 2) return null;
+  // A score equal to some quantiles (e.g. min = median = max with few interviews) sits in their middle.
+  const equal = points.filter(([v]) => v === score);
+  if (equal.length > 0) return Math.round(equal.reduce((a, [, p]) => a + p, 0) / equal.length);
   if (score <= points[0]![0]) return points[0]![1];
   for (let i = 1; i < points.length; i++) {
     const [x0, p0] = points[i - 1]!;

@@ -47,9 +47,14 @@ export function HistoryPage() {
   const [history, setHistory] = useState<CandidateHistory | null>(null);
   const [historyMessage, setHistoryMessage] = useState<string | null>(null);
   const [percentiles, setPercentiles] = useState<Percentile[]>([]);
+  const [typeNames, setTypeNames] = useState<Record<string, string>>({});
 
   useEffect(() => {
     api.listSessions().then((r) => setSessions(r.sessions)).catch((e) => setSessionsError(describeError(e)));
+    api
+      .interviewTypes()
+      .then((r) => setTypeNames(Object.fromEntries(r.interview_types.map((t) => [t.id, t.name]))))
+      .catch(() => undefined);
     api.trends(30).then((t) => setTrends(t as Trends)).catch((e) => setTrendsError(describeError(e)));
   }, []);
 
@@ -135,8 +140,10 @@ export function HistoryPage() {
               <ul className="plain-list" data-testid="percentiles">
                 {percentiles.map((p) => (
                   <li key={p.type}>
-                    <strong>{p.type}</strong>: your latest {p.score.toFixed(1)}
-                    {p.percentile !== null
+                    <strong>{typeNames[p.type] ?? p.type}</strong>: your latest {p.score.toFixed(1)}
+                    {p.count < 2
+                      ? " is the only graded interview of this type so far: nothing to compare it with yet."
+                      : p.percentile !== null
                       ? ` is at about the ${p.percentile}th percentile of ${p.count} interview${p.count === 1 ? "" : "s"} of this type${p.median !== null ? ` (median ${p.median.toFixed(1)})` : ""}.`
                       : " (no comparison available yet)."}
                   </li>

@@ -49,7 +49,7 @@ export function InterviewPage({ sessionId }: { sessionId: string }) {
   const socket = useRef<InterviewSocket | null>(null);
   const player = useRef<SpeechPlayer | null>(null);
   const mic = useRef<Microphone | null>(null);
-  const transcriptEnd = useRef<HTMLDivElement>(null);
+  const transcriptBox = useRef<HTMLElement>(null);
   const pageOpenedAt = useRef(Date.now());
 
   const reloadTranscript = useCallback(() => {
@@ -130,8 +130,16 @@ export function InterviewPage({ sessionId }: { sessionId: string }) {
     return () => clearInterval(t);
   }, []);
 
+  // On a narrow screen the panel opens below the conversation: bring it into view.
+  const codeColumn = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    transcriptEnd.current?.scrollIntoView?.({ block: "end", behavior: "smooth" });
+    if (problem && window.innerWidth < 900) codeColumn.current?.scrollIntoView?.({ block: "start", behavior: "smooth" });
+  }, [problem]);
+
+  useEffect(() => {
+    // Follow the conversation inside its own scroll box (never scrolling the page away from the editor).
+    const box = transcriptBox.current;
+    if (box) box.scrollTop = box.scrollHeight;
   }, [conversation.messages]);
 
   const sendText = () => {
@@ -230,17 +238,24 @@ export function InterviewPage({ sessionId }: { sessionId: string }) {
             <span className="timer" aria-label={`Elapsed time ${formatClock(elapsed)}`} data-testid="timer">
               {formatClock(elapsed)}
             </span>
-            <span className={`state-pill ${conversation.state}`} data-testid="interviewer-state" aria-live="polite">
-              <span className="dot" aria-hidden="true" />
-              {STATE_LABEL[conversation.state]}
-            </span>
+            {status === "open" ? (
+              <span className={`state-pill ${conversation.state}`} data-testid="interviewer-state" aria-live="polite">
+                <span className="dot" aria-hidden="true" />
+                {STATE_LABEL[conversation.state]}
+              </span>
+            ) : (
+              <span className="state-pill" data-testid="interviewer-state">
+                <span className="dot" aria-hidden="true" />
+                {ended ? "Ended" : "Offline"}
+              </span>
+            )}
           </div>
         </div>
 
         {status !== "open" && !ended && (
           <p className={`alert ${status === "failed" ? "error" : "info"}`} role="status" data-testid="connection-status">
             {status === "connecting" && "Connecting to the interviewer…"}
-            {status === "reconnecting" && `Connection lost; reconnecting${statusDetail ? ` (${statusDetail})` : "…"} Your conversation is kept.`}
+            {status === "reconnecting" && `Connection lost; reconnecting${statusDetail ? ` (${statusDetail})` : "…"}. Your conversation is kept.`}
             {status === "failed" && (
               <>
                 {statusDetail ?? "The connection failed."}{" "}
@@ -265,7 +280,7 @@ export function InterviewPage({ sessionId }: { sessionId: string }) {
           </p>
         )}
 
-        <section className="transcript card" data-testid="transcript" aria-label="Transcript" aria-live="polite">
+        <section ref={transcriptBox} className="transcript card" data-testid="transcript" aria-label="Transcript" aria-live="polite">
           {conversation.messages.length === 0 && (
             <p className="muted center">The interviewer will greet you in a moment…</p>
           )}
@@ -282,7 +297,6 @@ export function InterviewPage({ sessionId }: { sessionId: string }) {
               </p>
             </div>
           ))}
-          <div ref={transcriptEnd} />
         </section>
 
         <div className="composer card">
@@ -377,7 +391,7 @@ export function InterviewPage({ sessionId }: { sessionId: string }) {
       </div>
 
       {problem && (
-        <div className="interview-code">
+        <div className="interview-code" ref={codeColumn}>
           <Suspense fallback={<div className="card muted">Loading the editor…</div>}>
             <CodingPanel sessionId={sessionId} problem={problem} onClose={() => setProblem(null)} onRun={onRun} />
           </Suspense>

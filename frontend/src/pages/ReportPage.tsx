@@ -15,7 +15,7 @@ type Phase =
   | { kind: "timeout" }
   | { kind: "not_ended"; session: SessionDetail }
   | { kind: "error"; message: string }
-  | { kind: "ready"; report: PerformanceReport };
+  | { kind: "ready"; report: PerformanceReport; typeName: string };
 
 export function ReportPage({ sessionId }: { sessionId: string }) {
   const [phase, setPhase] = useState<Phase>({ kind: "loading" });
@@ -46,7 +46,7 @@ export function ReportPage({ sessionId }: { sessionId: string }) {
         signal: controller.signal,
       });
       if (controller.signal.aborted) return;
-      if (outcome.kind === "ready") setPhase({ kind: "ready", report: outcome.value.report });
+      if (outcome.kind === "ready") setPhase({ kind: "ready", report: outcome.value.report, typeName: session.interview_type_name });
       else if (outcome.kind === "timeout") setPhase({ kind: "timeout" });
       else if (outcome.kind === "error") setPhase({ kind: "error", message: describeError(outcome.error) });
     })().finally(() => clearInterval(tick));
@@ -100,10 +100,11 @@ export function ReportPage({ sessionId }: { sessionId: string }) {
     );
 
   const report = phase.report;
-  return <ReportView report={report} sessionId={sessionId} submissions={submissions} />;
+  return <ReportView report={report} typeName={phase.typeName} sessionId={sessionId} submissions={submissions} />;
 }
 
-export function ReportView({ report, sessionId, submissions }: { report: PerformanceReport; sessionId: string; submissions: CodeSubmission[] | null }) {
+export function ReportView(props: { report: PerformanceReport; typeName?: string; sessionId: string; submissions: CodeSubmission[] | null }) {
+  const { report, sessionId, submissions } = props;
   const tone = report.overallScore >= 7 ? "good" : report.overallScore >= 4.5 ? "warn" : "bad";
   return (
     <article className="report stack" data-testid="report">
@@ -112,7 +113,7 @@ export function ReportView({ report, sessionId, submissions }: { report: Perform
           <p className="eyebrow">Performance report</p>
           <h1>{report.candidateName}</h1>
           <p className="muted">
-            {report.interviewType} · {formatDate(report.generatedAt)}
+            {props.typeName ?? report.interviewType} · {formatDate(report.generatedAt)}
           </p>
           <p className="summary">{report.summary}</p>
           <div className="actions">
@@ -262,7 +263,7 @@ export function ReportView({ report, sessionId, submissions }: { report: Perform
         )}
       </section>
       <p className="small muted">
-        Scored by the {report.judge.kind === "rubric" ? "deterministic rubric" : `model ${report.judge.model ?? ""} checked by the rubric`} (v{report.judge.version}).
+        Scored by the {report.judge.kind === "rubric" ? "deterministic rubric" : `model ${report.judge.model ?? ""} checked by the rubric`} ({report.judge.version}).
       </p>
     </article>
   );

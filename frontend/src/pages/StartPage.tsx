@@ -221,7 +221,7 @@ export function StartPage() {
       </section>
 
       {error && <p className="alert error" role="alert">{error}</p>}
-      <div className="actions sticky-actions">
+      <div className="actions">
         {pendingSession ? (
           <button className="btn primary big" onClick={() => navigate(`/interview/${pendingSession}`)} data-testid="start-interview">
             Start the interview without the CV

@@ -129,6 +129,7 @@ describe("formatting and routing", () => {
     expect(percentileOf(6, { min: 1, p25: 3, p50: 5, p75: 7, p90: 8, max: 9 })).toBe(63);
     expect(percentileOf(9.5, { min: 1, max: 9 })).toBe(100);
     expect(percentileOf(5, { p50: null })).toBeNull();
+    expect(percentileOf(4, { min: 4, p25: 4, p50: 4, p75: 4, p90: 4, max: 4 })).toBe(57);
   });
 
   it("matches the client routes", () => {
