@@ -131,6 +131,10 @@ def test_the_cv_analysis_can_be_corrected_before_the_interview(client: TestClien
     assert stored["analysis"]["skills"] == ["Python", "Kubernetes"] and stored["filename"] == "cv.txt"
     assert stored["analysis"]["totalYearsExperience"] == 4
     assert client.get(f"/api/sessions/{sid}").json()["cv_analysis"]["candidateName"] == "Ada Lovelace"
+    unstorable = client.put(
+        url, content=b'{"skills": ["\\ud800"]}', headers={"content-type": "application/json"}
+    )
+    assert unstorable.status_code == 422 and unstorable.json()["error"]["fields"] == ["body"]
     bad = client.put(url, json={"skills": "Python"})
     assert bad.status_code == 422 and bad.json()["error"]["fields"] == ["skills"]
     client.post(f"/api/interviews/{sid}/end")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import threading
 import wave
@@ -149,7 +150,9 @@ def watch_errors(page: Any) -> list[str]:
     page.on("pageerror", lambda err: errors.append(f"pageerror: {err}"))
     page.on(
         "console",
-        lambda msg: msg.type == "error" and expected_404 not in msg.text and errors.append(f"console: {msg.text}"),
+        lambda msg: (
+            msg.type == "error" and expected_404 not in msg.text and errors.append(f"console: {msg.text}")
+        ),
     )
     page.on("response", lambda r: r.status >= 500 and errors.append(f"{r.status} {r.url}"))
     return errors
@@ -190,7 +193,9 @@ def test_typed_interview_to_report_and_pdf(platform: WebPlatform, browser: Any) 
     )
     page.get_by_test_id("text-input").fill(answer)
     page.get_by_test_id("send").click()
-    expect(transcript.get_by_test_id("message-user").first).to_contain_text("versioned endpoint", timeout=15_000)
+    expect(transcript.get_by_test_id("message-user").first).to_contain_text(
+        "versioned endpoint", timeout=15_000
+    )
     expect(transcript.get_by_test_id("message-assistant")).to_have_count(2, timeout=60_000)
     # Enter sends too.
     page.get_by_test_id("text-input").fill("I also wrote the runbook and trained the on-call engineers.")
@@ -230,6 +235,47 @@ def test_typed_interview_to_report_and_pdf(platform: WebPlatform, browser: Any) 
     shoot(page, "04-history")
     assert not errors, errors
     context.close()
+
+
+CV_TEXT = """Katherine Johnson
+katherine.johnson@example.com | +1 555 0100
+Experience
+Senior Software Engineer, Orbital Systems, 2019-03 - present
+Built trajectory services in Python and Go on Kubernetes with PostgreSQL.
+Software Engineer, Langley Labs, 2015-06 - 2019-02
+Education
+BSc Mathematics, West Virginia State University, 2015
+Skills: Python, Go, Kubernetes, PostgreSQL, Kafka
+"""
+
+
+def test_cv_upload_is_parsed_corrected_and_saved(platform: WebPlatform, browser: Any, tmp_path: Path) -> None:
+    cv = tmp_path / "katherine-cv.txt"
+    cv.write_text(CV_TEXT)
+    page = browser.new_page(viewport=DESKTOP)
+    errors = watch_errors(page)
+    page.goto(platform.url + "/")
+    page.get_by_test_id("interview-type-gcp_sa").click()
+    page.get_by_test_id("candidate-name").fill("Katherine Johnson")
+    page.get_by_test_id("cv-upload").set_input_files(str(cv))
+    expect(page.get_by_test_id("cv-dropzone")).to_contain_text("katherine-cv.txt")
+    page.get_by_test_id("start-interview").click()
+    review = page.get_by_test_id("cv-review")
+    expect(review).to_be_visible(timeout=60_000)
+    skills = page.get_by_test_id("cv-skills")
+    expect(skills).to_have_value(re.compile("Kubernetes"))
+    shoot(page, "09-cv-review")
+    skills.fill(skills.input_value() + ", Terraform")
+    page.get_by_test_id("cv-continue").click()
+    page.wait_for_url("**/interview/*", timeout=15_000)
+    sid = page.url.rsplit("/", 1)[-1]
+    analysis = httpx.get(f"{platform.url}/api/interviews/{sid}/cv-analysis").json()["analysis"]
+    assert "Terraform" in analysis["skills"] and "Kubernetes" in analysis["skills"]
+    expect(page.get_by_test_id("transcript").get_by_test_id("message-assistant")).to_have_count(
+        1, timeout=60_000
+    )
+    assert not errors, errors
+    page.close()
 
 
 def test_unknown_session_and_missing_page_say_so(platform: WebPlatform, browser: Any) -> None:

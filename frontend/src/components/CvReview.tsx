@@ -7,6 +7,7 @@ export function CvReview(props: {
   filename: string;
   saving: boolean;
   onSave: (analysis: CvAnalysis) => void;
+  onSkip: () => void;
 }) {
   const a = props.analysis;
   const [name, setName] = useState(a.candidateName ?? "");
@@ -85,6 +86,9 @@ export function CvReview(props: {
       <div className="actions">
         <button className="btn primary" onClick={save} disabled={props.saving} data-testid="cv-continue">
           {props.saving ? "Saving…" : "Save and start the interview"}
+        </button>
+        <button className="btn ghost" onClick={props.onSkip} disabled={props.saving}>
+          Start without changes
         </button>
       </div>
     </section>

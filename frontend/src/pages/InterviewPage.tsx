@@ -115,7 +115,7 @@ export function InterviewPage({ sessionId }: { sessionId: string }) {
       socket.current = null;
       player.current = null;
     };
-  }, [session?.session_id, session?.status, sessionId, voice, reloadTranscript]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [session?.session_id, session?.status, sessionId, voice, reloadTranscript]);
 
   // The microphone goes off with the page.
   useEffect(

@@ -97,10 +97,13 @@ export function StartPage() {
     return (
       <div className="stack">
         {error && <p className="alert error" role="alert">{error}</p>}
-        <CvReview analysis={review.analysis} filename={review.filename} saving={busy !== null} onSave={saveReview} />
-        <button className="btn ghost" onClick={() => navigate(`/interview/${review.sessionId}`)}>
-          Start without changes
-        </button>
+        <CvReview
+          analysis={review.analysis}
+          filename={review.filename}
+          saving={busy !== null}
+          onSave={saveReview}
+          onSkip={() => navigate(`/interview/${review.sessionId}`)}
+        />
       </div>
     );
   }
