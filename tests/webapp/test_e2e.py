@@ -147,14 +147,18 @@ def watch_errors(page: Any) -> list[str]:
     logs those as console errors, so they are left out here and each page shows what they mean."""
     errors: list[str] = []
     expected_404 = "the server responded with a status of 404"
+
+    def on_console(msg: Any) -> None:
+        if msg.type == "error" and expected_404 not in msg.text:
+            errors.append(f"console: {msg.text}")
+
+    def on_response(response: Any) -> None:
+        if response.status >= 500:
+            errors.append(f"{response.status} {response.url}")
+
     page.on("pageerror", lambda err: errors.append(f"pageerror: {err}"))
-    page.on(
-        "console",
-        lambda msg: (
-            msg.type == "error" and expected_404 not in msg.text and errors.append(f"console: {msg.text}")
-        ),
-    )
-    page.on("response", lambda r: r.status >= 500 and errors.append(f"{r.status} {r.url}"))
+    page.on("console", on_console)
+    page.on("response", on_response)
     return errors
 
 
@@ -407,10 +411,11 @@ def test_a_spoken_answer_reaches_the_transcript_and_gets_a_reply(
         start_interview(page, platform.url, "google_sde", "Ada Lovelace")
         transcript = page.get_by_test_id("transcript")
         expect(transcript.get_by_test_id("message-assistant")).to_have_count(1, timeout=60_000)
-        # Skip the rest of the spoken greeting (barge-in by button), then speak.
-        interrupt = page.get_by_test_id("interrupt")
-        if interrupt.is_enabled():
-            interrupt.click()
+        # The greeting's WAVs play in the browser; the interrupt button stops them (and the reply).
+        playing = page.get_by_test_id("audio-playing")
+        expect(playing).to_be_visible(timeout=30_000)
+        page.get_by_test_id("interrupt").click()
+        expect(playing).to_be_hidden(timeout=5_000)
         expect(page.get_by_test_id("interviewer-state")).to_contain_text("Listening", timeout=30_000)
         page.get_by_test_id("mic-toggle").click()
         expect(page.get_by_test_id("mic-toggle")).to_have_attribute("aria-pressed", "true")

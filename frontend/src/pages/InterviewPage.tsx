@@ -313,6 +313,12 @@ export function InterviewPage({ sessionId }: { sessionId: string }) {
             <div className="meter" role="meter" aria-label="Microphone level" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(Math.min(1, level * 4) * 100)}>
               <div className="meter-fill" style={{ width: `${Math.min(100, level * 400)}%` }} />
             </div>
+            {playing && (
+              <span className="playing small" data-testid="audio-playing" aria-live="polite">
+                <span className="bars" aria-hidden="true"><i /><i /><i /></span>
+                Interviewer speaking
+              </span>
+            )}
             <button className="btn ghost" onClick={interrupt} disabled={!canInterrupt} data-testid="interrupt">
               Interrupt
             </button>

@@ -129,7 +129,7 @@ export function StartPage() {
         {!types && !loadError && <p className="muted" aria-live="polite">Loading interview types…</p>}
         {types && (
           <div className="type-grid" role="radiogroup" aria-label="Interview type">
-            {types.map((t) => (
+            {types.map((t, i) => (
               <button
                 key={t.id}
                 type="button"
@@ -138,6 +138,16 @@ export function StartPage() {
                 className={`type-card${selected === t.id ? " selected" : ""}`}
                 data-testid={`interview-type-${t.id}`}
                 onClick={() => setSelected(t.id)}
+                tabIndex={selected === t.id || (selected === null && i === 0) ? 0 : -1}
+                onKeyDown={(e) => {
+                  // A radio group: arrows move the choice, Tab leaves the group.
+                  const step = e.key === "ArrowRight" || e.key === "ArrowDown" ? 1 : e.key === "ArrowLeft" || e.key === "ArrowUp" ? -1 : 0;
+                  if (!step) return;
+                  e.preventDefault();
+                  const next = types[(i + step + types.length) % types.length]!;
+                  setSelected(next.id);
+                  (e.currentTarget.parentElement?.children[(i + step + types.length) % types.length] as HTMLElement | undefined)?.focus();
+                }}
               >
                 <span className="type-name">{t.name}</span>
                 <span className="type-desc">{t.description}</span>
