@@ -15,7 +15,7 @@ export function radarPoints(scores: Record<Competency, number | null>): RadarPoi
 export function RadarChart({ points, size = 300 }: { points: RadarPoint[]; size?: number }) {
   // The labels sit outside the chart: room on the sides for the longest ("Technical knowledge").
   const padY = 48;
-  const padX = 110;
+  const padX = 140;
   const r = (size - 2 * padY) / 2;
   const width = size + 2 * (padX - padY);
   const cx = width / 2;
