@@ -282,6 +282,34 @@ def test_cv_upload_is_parsed_corrected_and_saved(platform: WebPlatform, browser:
     page.close()
 
 
+def test_an_interview_starts_from_the_keyboard_alone(platform: WebPlatform, browser: Any) -> None:
+    """Tab into the interview types, arrows to choose, Tab to the name, Enter on the button."""
+    page = browser.new_page(viewport=PHONE)
+    page.goto(platform.url + "/")
+    first = page.get_by_test_id("interview-type-google_sde")
+    expect(first).to_be_visible(timeout=15_000)
+    first.focus()
+    page.keyboard.press("ArrowDown")
+    second = page.get_by_test_id("interview-type-amazon_sde")
+    expect(second).to_be_focused()
+    expect(second).to_have_attribute("aria-checked", "true")
+    page.keyboard.press("Tab")
+    expect(page.get_by_test_id("candidate-name")).to_be_focused()
+    page.keyboard.type("Frances Allen")
+    page.get_by_test_id("start-interview").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/interview/*", timeout=15_000)
+    expect(page.get_by_test_id("transcript").get_by_test_id("message-assistant")).to_have_count(
+        1, timeout=60_000
+    )
+    expect(page.locator("h1")).to_contain_text("Amazon SDE")
+    page.get_by_test_id("text-input").focus()
+    page.keyboard.type("Mostly distributed systems.")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("transcript").get_by_test_id("message-user")).to_have_count(1, timeout=15_000)
+    page.close()
+
+
 def test_unknown_session_and_missing_page_say_so(platform: WebPlatform, browser: Any) -> None:
     page = browser.new_page(viewport=PHONE)
     page.goto(platform.url + "/interview/does-not-exist")
