@@ -11,13 +11,28 @@ TTS_REPLICAS ?= 1
 ANALYTICS_REPLICAS ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast lint bench docs clean
+.PHONY: install frontend run test test-fast lint bench docs clean
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-llm.txt deploy/install.sh
 	bash deploy/install.sh
 	touch $@
 
-install: $(STAMP)
+# The web app (frontend/): npm ci when the lockfile changes, a Vite build when a source changes.
+FRONTEND_DEPS := frontend/node_modules/.package-lock.json
+FRONTEND_BUILD := frontend/dist/index.html
+FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/package.json \
+	frontend/tsconfig.json frontend/vite.config.ts
+
+$(FRONTEND_DEPS): frontend/package-lock.json $(STAMP)
+	cd frontend && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	touch $@
+
+$(FRONTEND_BUILD): $(FRONTEND_DEPS) $(FRONTEND_SRC)
+	cd frontend && npm run build
+
+frontend: $(FRONTEND_BUILD)
+
+install: $(STAMP) frontend
 
 run: install
 	$(PY) -m deploy.run_local --agent-replicas $(AGENT_REPLICAS) --tools-replicas $(TOOLS_REPLICAS) \
@@ -44,4 +59,4 @@ bench: install
 	$(PY) bench/text_turns.py model
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache frontend/node_modules frontend/dist

@@ -16,6 +16,9 @@ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | gre
 command -v javac >/dev/null 2>&1 || apt_needed+=(default-jdk-headless)
 command -v g++ >/dev/null 2>&1 || apt_needed+=(g++)
 command -v node >/dev/null 2>&1 || apt_needed+=(nodejs)
+command -v npm >/dev/null 2>&1 || apt_needed+=(npm)  # builds the web app (frontend/)
+# The web app's browser tests drive Debian's Chromium (never a downloaded browser).
+command -v chromium >/dev/null 2>&1 || apt_needed+=(chromium)
 command -v cmake >/dev/null 2>&1 || apt_needed+=(cmake)
 command -v espeak-ng >/dev/null 2>&1 || apt_needed+=(espeak-ng)  # the TTS fallback engine
 # The analytics tests run their repository suite on a real PostgreSQL server (initdb/pg_ctl, started by the

@@ -21,6 +21,7 @@ from services.gateway.errors import errors, install_error_handlers
 from services.gateway.openapi import DESCRIPTION, openapi_document
 from services.gateway.protocol import MAX_FRAME_BYTES
 from services.gateway.routes import analytics, code, cv, interviews, meta, sessions
+from services.gateway.webapp import install_webapp
 from shared.config import Settings
 from shared.logs import setup_logging
 from shared.messaging import ensure_streams, make_broker
@@ -59,6 +60,7 @@ def create_app(settings: Settings) -> FastAPI:
     for router in (meta.router, sessions.router, interviews.router, cv.router, code.router, ws.router):
         app.include_router(router)
     app.include_router(analytics.router)
+    install_webapp(app)  # the web app at / (frontend/dist); after the API, which it never shadows
     app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]
     return app
 

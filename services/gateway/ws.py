@@ -130,7 +130,12 @@ class Conversation:
         if self.websocket.application_state == WebSocketState.CONNECTED:
             # One serialisation in pydantic's encoder (send_json would dump to a dict, then json.dumps it):
             # a reply streams one event per token.
-            await self.websocket.send_text(event.model_dump_json())
+            try:
+                await self.websocket.send_text(event.model_dump_json())
+            except RuntimeError as err:
+                # The server closed the socket under us (uvicorn answers a non-UTF-8 frame with 1007 itself,
+                # possibly before the first event): the client is gone, not a bug.
+                raise WebSocketDisconnect(1006) from err
 
     async def set_state(self, state: State) -> None:
         if state != self.state:

@@ -8,13 +8,16 @@ import uuid
 
 from fastapi import APIRouter, Request, UploadFile
 from pydantic import BaseModel, Field
+from pydantic_core import PydanticSerializationError
 
 from services.gateway.bus import ToolCallFailed
 from services.gateway.deps import AppDeps
 from services.gateway.errors import ApiError, errors
 from shared import subjects
 from shared.cv import CvAnalysis
-from shared.tools_api import MAX_CV_BYTES, CvAnalyzeRequest, CvAnalyzeResult
+from shared.sessions import SessionRecord
+from shared.storage import write_model
+from shared.tools_api import MAX_CV_BYTES, CvAnalyzeRequest, CvAnalyzeResult, cv_analysis_key
 
 router = APIRouter(tags=["interviews"])
 
@@ -95,3 +98,33 @@ async def cv_analysis(session_id: str, deps: AppDeps) -> CvAnalysisResponse:
     if record.cv_analysis is None:
         raise ApiError(404, "cv_not_found", "No CV has been uploaded for this session.")
     return CvAnalysisResponse(success=True, analysis=record.cv_analysis, filename=record.cv_filename)
+
+
+@router.put(
+    "/api/interviews/{session_id}/cv-analysis",
+    response_model=CvAnalysisResponse,
+    responses=errors(404, 409, 422),
+)
+async def correct_cv_analysis(session_id: str, analysis: CvAnalysis, deps: AppDeps) -> CvAnalysisResponse:
+    """Replace the CV's analysis with the candidate's corrections (e.g. a misread skill) before the
+    interview; the interviewer reads it when it greets. 404 `cv_not_found` before an upload, 409
+    `session_ended` once the interview is over."""
+
+    try:  # text a JSON escape made unstorable (a lone surrogate) is the client's mistake, not a 500
+        analysis.model_dump_json()
+    except PydanticSerializationError:
+        raise ApiError(
+            422, "invalid_request", "body: holds a \\u escape that is not a character.", ["body"]
+        ) from None
+
+    def correct(record: SessionRecord) -> SessionRecord | None:
+        if record.cv_analysis is None:
+            raise ApiError(404, "cv_not_found", "No CV has been uploaded for this session.")
+        if record.status == "ended":
+            raise ApiError(409, "session_ended", "This interview has ended; its CV can no longer change.")
+        record.cv_analysis = analysis
+        return record
+
+    record = await deps.sessions.update(session_id, correct)
+    await write_model(deps.store, cv_analysis_key(session_id), analysis)
+    return CvAnalysisResponse(success=True, analysis=analysis, filename=record.cv_filename)
