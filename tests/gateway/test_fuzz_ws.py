@@ -67,6 +67,9 @@ class Socket:
                 compression=None,
                 max_size=None,
                 open_timeout=10,
+                # No client keepalive: the module's socket idles while other tests run (on a loaded machine a
+                # ping's pong can come late and the client would close it); `assert_usable` checks liveness.
+                ping_interval=None,
             )
         )
 
