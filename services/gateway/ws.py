@@ -21,7 +21,8 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 from starlette.websockets import WebSocketState
 
-from services.gateway.bus import SessionFeed, event_kind
+from services.gateway.bus import SessionFeed, ToolCallFailed, event_kind
+from services.gateway.coding import problem_payload, publish_run, stored_submission
 from services.gateway.deps import Deps, get_deps
 from services.gateway.protocol import (
     CLOSE_UNKNOWN_SESSION,
@@ -36,6 +37,7 @@ from services.gateway.protocol import (
     LlmChunkEvent,
     PingMessage,
     PongEvent,
+    ProblemEvent,
     ServerEvent,
     SpeechEndMessage,
     SpeechStartMessage,
@@ -63,7 +65,7 @@ from shared.events import (
     new_id,
 )
 from shared.messaging import MAX_INLINE_AUDIO_BYTES
-from shared.sessions import SessionNotFound, is_valid_session_id
+from shared.sessions import SessionNotFound, SessionRecord, is_valid_session_id
 from shared.storage import ObjectNotFound
 
 log = logging.getLogger(__name__)
@@ -178,6 +180,45 @@ class Conversation:
         await self.send(TranscriptEvent(text=text, is_final=True, turn_id=turn.turn_id))
         await self.set_state("thinking")
 
+    async def code_run(self, submission_id: str) -> None:
+        """The client says the candidate ran the problem: the interviewer hears of it (once per run: the
+        REST call may have told it already, and the turn id is the run's)."""
+        submission = await stored_submission(self.deps, self.session_id, submission_id)
+        try:
+            await publish_run(self.deps, self.session_id, submission)
+        except ClientError as err:
+            if err.code == "session_not_found":
+                raise _SessionGone from None
+            raise
+        await self.set_state("thinking")
+
+    async def send_problem(self, problem_id: str) -> None:
+        """The `problem` event: the client opens its editor on it."""
+        try:
+            payload = await problem_payload(self.deps, problem_id)
+        except ToolCallFailed as err:
+            log.error("problem %s for %s could not be loaded: %s", problem_id, self.session_id, err)
+            await self.send(
+                ErrorEvent(
+                    code="problem_unavailable",
+                    message="The coding problem could not be loaded; reconnect to receive it again.",
+                )
+            )
+            return
+        await self.send(ProblemEvent(problem=payload))
+
+    async def resend_problem(self, session: SessionRecord) -> None:
+        """A client that (re)connects during the coding round gets the problem again."""
+        problem_id = session.handed_out_problem()
+        last = next((e for e in reversed(session.transcript) if e.role == "assistant"), None)
+        if (
+            problem_id is not None
+            and session.status != "ended"
+            and last is not None
+            and last.phase == "coding"
+        ):
+            await self.send_problem(problem_id)
+
     async def audio(self, data: bytes) -> None:
         """A binary frame: the candidate's audio, published in order for the STT service."""
         if not data:
@@ -284,17 +325,22 @@ class Conversation:
                 await self.interrupt(None, "speech")
 
     async def on_reply(self, reply: AssistantReply) -> None:
-        await self.send(
-            AssistantCompleteEvent(
-                text=reply.text, turn_id=reply.turn_id, phase=reply.phase, interrupted=reply.interrupted
+        if reply.text or reply.interrupted:  # an empty reply: the candidate codes, the interviewer listens
+            await self.send(
+                AssistantCompleteEvent(
+                    text=reply.text, turn_id=reply.turn_id, phase=reply.phase, interrupted=reply.interrupted
+                )
             )
-        )
+        if reply.problem_id is not None:
+            await self.send_problem(reply.problem_id)
         clock = self.clock(reply.turn_id)
         clock.reply_metrics = reply.metrics
         clock.reply_done_at = time.time()
         clock.times.update({k: v for k, v in reply.metrics.items() if k.endswith("_at")})
-        if not self.speak or reply.interrupted:
+        if not self.speak or reply.interrupted or not reply.text:
             clock.audio_done = True
+        if not reply.text and self.state == "thinking":  # nothing was said: the interviewer listens on
+            await self.set_state("listening")
         await self.settle()
 
     async def play(self, piece: SpeechAudio) -> None:
@@ -398,6 +444,7 @@ async def interview_socket(websocket: WebSocket, session_id: str, tts: int = 1) 
     relay = asyncio.create_task(_relay(conversation, feed))
     try:
         await conversation.set_state("listening")
+        await conversation.resend_problem(session)
         if not session.transcript and start_turn_id(session_id) not in session.handled_turn_ids:
             try:
                 await conversation.start()
@@ -466,9 +513,7 @@ async def _handle(conversation: Conversation, message: ClientMessage) -> None:
         case SpeechEndMessage():
             await conversation.hint("speech_end")
         case CodeRunMessage():
-            # Validated and accepted, but there is nothing to forward yet: no worker consumes code-run
-            # notices, and the interviewer learns of each run from `POST /api/code/execute` itself.
-            return
+            await conversation.code_run(message.submission_id)
 
 
 async def _relay(conversation: Conversation, feed: SessionFeed) -> None:
