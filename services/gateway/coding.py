@@ -152,3 +152,5 @@ async def after_execute(deps: Deps, session_id: str, submission_id: str) -> None
     except ClientError as err:
         if err.code in ("turn_not_accepted", "run_not_accepted"):
             log.warning("run %s of %s not told: %s", submission_id, session_id, err.message)
+    except Exception:  # storage trouble: the run itself succeeded and its result must reach the candidate
+        log.exception("run %s of %s could not be told to the interviewer", submission_id, session_id)
