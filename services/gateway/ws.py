@@ -125,6 +125,8 @@ class Conversation:
         self.state: State | None = None
         self.reply_turn: str | None = None  # the reply being written or spoken now
         self.clocks: dict[str, TurnClock] = {}
+        # The turns this socket is waiting on a reply for: `thinking` lasts until the last one is answered.
+        self.awaiting: set[str] = set()
 
     # --- to the client ------------------------------------------------------------------------------
 
@@ -138,6 +140,16 @@ class Conversation:
         if state != self.state:
             self.state = state
             await self.send(StateEvent(state=state))
+
+    async def wait_for_reply(self, turn_id: str) -> None:
+        """`thinking` until the turn's reply comes (unless it already came: a run told by the REST call)."""
+        done = self.clocks.get(turn_id)
+        if done is not None and done.reply_done_at is not None:
+            return
+        self.awaiting.add(turn_id)
+        while len(self.awaiting) > 32:  # replies that never came (a turn lost with a gone replica)
+            self.awaiting.pop()
+        await self.set_state("thinking")
 
     def clock(self, turn_id: str) -> TurnClock:
         if turn_id not in self.clocks:
@@ -178,19 +190,19 @@ class Conversation:
                 "turn_not_accepted", "The interview service is unavailable; please resend."
             ) from None
         await self.send(TranscriptEvent(text=text, is_final=True, turn_id=turn.turn_id))
-        await self.set_state("thinking")
+        await self.wait_for_reply(turn.turn_id)
 
     async def code_run(self, submission_id: str) -> None:
         """The client says the candidate ran the problem: the interviewer hears of it (once per run: the
         REST call may have told it already, and the turn id is the run's)."""
         submission = await stored_submission(self.deps, self.session_id, submission_id)
         try:
-            await publish_run(self.deps, self.session_id, submission)
+            turn = await publish_run(self.deps, self.session_id, submission)
         except ClientError as err:
             if err.code == "session_not_found":
                 raise _SessionGone from None
             raise
-        await self.set_state("thinking")
+        await self.wait_for_reply(turn.turn_id)
 
     async def send_problem(self, problem_id: str) -> None:
         """The `problem` event: the client opens its editor on it."""
@@ -306,6 +318,7 @@ class Conversation:
             await self.on_reply(AssistantReply.model_validate_json(payload))
         elif kind == "error":
             failure = TurnFailed.model_validate_json(payload)
+            self.awaiting.discard(failure.turn_id)
             await self.send(ErrorEvent(code=failure.code, message=failure.message, turn_id=failure.turn_id))
             if failure.turn_id == self.reply_turn or self.state == "thinking":
                 await self.set_state("listening")
@@ -315,7 +328,7 @@ class Conversation:
                 TranscriptEvent(text=update.text, is_final=update.is_final, turn_id=update.turn_id)
             )
             if update.is_final:
-                await self.set_state("thinking")
+                await self.wait_for_reply(update.turn_id)
         elif kind == "audio":
             for piece in self.sequencer.add(SpeechAudio.model_validate_json(payload)):
                 await self.play(piece)
@@ -325,6 +338,7 @@ class Conversation:
                 await self.interrupt(None, "speech")
 
     async def on_reply(self, reply: AssistantReply) -> None:
+        self.awaiting.discard(reply.turn_id)
         if reply.text or reply.interrupted:  # an empty reply: the candidate codes, the interviewer listens
             await self.send(
                 AssistantCompleteEvent(
@@ -339,8 +353,6 @@ class Conversation:
         clock.times.update({k: v for k, v in reply.metrics.items() if k.endswith("_at")})
         if not self.speak or reply.interrupted or not reply.text:
             clock.audio_done = True
-        if not reply.text and self.state == "thinking":  # nothing was said: the interviewer listens on
-            await self.set_state("listening")
         await self.settle()
 
     async def play(self, piece: SpeechAudio) -> None:
@@ -390,7 +402,8 @@ class Conversation:
         current = self.clocks.get(self.reply_turn) if self.reply_turn is not None else None
         if current is not None and self._reply_over(current, now) and not self.playback.playing(now):
             self.reply_turn = None
-        if self.reply_turn is None and self.state != "thinking" and not self.playback.playing(now):
+        answered = self.state != "thinking" or not self.awaiting  # no newer turn still waits for its reply
+        if self.reply_turn is None and answered and not self.playback.playing(now):
             await self.set_state("listening")
 
     def next_wakeup(self, now: float | None = None) -> float | None:
@@ -458,7 +471,7 @@ async def interview_socket(websocket: WebSocket, session_id: str, tts: int = 1) 
                 )
                 await _close(websocket, CLOSE_TRY_AGAIN_LATER)
                 return
-            await conversation.set_state("thinking")
+            await conversation.wait_for_reply(start_turn_id(session_id))
         await _receive_loop(conversation)
     except _SessionGone:
         await _close_unknown(websocket, session_id)

@@ -230,3 +230,23 @@ async def test_a_practice_run_outside_the_round_is_stored_but_not_told(rig: Rig)
     sub = await _submission(rig)
     await after_execute(rig.deps, "s1", sub)  # no error for the REST caller, and no turn
     assert rig.bus.turns == []
+
+
+async def test_thinking_lasts_until_the_last_awaited_reply_then_listening(rig: Rig) -> None:
+    await _session(rig)
+    await rig.talk.text_turn("first")
+    await rig.talk.text_turn("second")
+    first, second = (t.turn_id for t in rig.bus.turns)
+    await rig.talk.on_event("reply", AssistantReply(session_id="s1", turn_id=first, text="One.").to_bytes())
+    assert rig.socket.kinds()[-1] != "state:listening"  # the second answer still waits for its reply
+    await rig.talk.on_event("reply", AssistantReply(session_id="s1", turn_id=second, text="Two.").to_bytes())
+    assert rig.socket.kinds()[-1] == "state:listening"
+
+
+async def test_a_code_run_whose_reply_already_came_does_not_leave_thinking_on(rig: Rig) -> None:
+    await _session(rig)
+    sub = await _submission(rig)
+    reply = AssistantReply(session_id="s1", turn_id=run_turn_id(sub), text="1 of 3 tests pass.")
+    await rig.talk.on_event("reply", reply.to_bytes())  # the REST call told the interviewer first
+    await rig.talk.code_run(sub)
+    assert "state:thinking" not in rig.socket.kinds() and rig.talk.awaiting == set()
