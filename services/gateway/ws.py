@@ -134,7 +134,14 @@ class Conversation:
         if self.websocket.application_state == WebSocketState.CONNECTED:
             # One serialisation in pydantic's encoder (send_json would dump to a dict, then json.dumps it):
             # a reply streams one event per token.
-            await self.websocket.send_text(event.model_dump_json())
+            try:
+                await self.websocket.send_text(event.model_dump_json())
+            except RuntimeError as err:
+                # The server closed the socket under us (uvicorn closes it itself on a frame that is not
+                # UTF-8) while the application state still says connected: the client is gone.
+                if "websocket.close" not in str(err):
+                    raise
+                raise WebSocketDisconnect(code=1006) from None
 
     async def set_state(self, state: State) -> None:
         if state != self.state:
