@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,7 +36,7 @@ class Event(BaseModel):
         return self.model_dump_json().encode()
 
 
-TurnKind = Literal["start", "text", "speech"]
+TurnKind = Literal["start", "text", "speech", "code_run"]
 
 
 class Word(BaseModel):
@@ -50,8 +50,38 @@ class Word(BaseModel):
     probability: float = 1.0
 
 
+class FailedTest(BaseModel):
+    """The first failing visible test of a run: what the interviewer may point at (hidden tests never)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    input: Any = None
+    expected: Any = None
+    actual: Any = None
+    error: str | None = None
+
+
+class CodeRun(BaseModel):
+    """A run of the candidate's code against the tests of the problem handed out, as the interviewer hears of it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    submission_id: str
+    problem_id: str
+    language: str
+    verdict: str  # the runner's verdict: accepted, wrong_answer, time_limit_exceeded, compilation_error, ...
+    verdict_label: str
+    passed: int
+    total: int
+    failed_test: FailedTest | None = None  # None when every failing test is hidden
+    compile_output: str | None = None
+    error: str | None = None
+    target_time: str | None = None  # the problem's target time complexity, e.g. "O(n log n)"
+
+
 class UserTurn(Event):
-    """One candidate turn (typed or spoken), or `start`: the session was opened and the interviewer speaks first."""
+    """One candidate turn (typed or spoken), `start`: the session was opened and the interviewer speaks first, or
+    `code_run`: the candidate ran code against the problem handed out (turn id `run-{submission id}`)."""
 
     turn_id: str = Field(default_factory=new_id)
     kind: TurnKind
@@ -65,6 +95,7 @@ class UserTurn(Event):
     audio_key: str | None = None
     speech_started_at: float | None = None
     transcribed_at: float | None = None
+    code_run: CodeRun | None = None  # `code_run` turns only
 
 
 class ReplyChunk(Event):
@@ -81,6 +112,8 @@ class AssistantReply(Event):
     phase: str = ""
     interrupted: bool = False
     metrics: dict[str, float] = Field(default_factory=dict)
+    # The reply hands out this problem of the problem bank: the gateway sends the client its `problem` event.
+    problem_id: str | None = None
 
 
 class TurnFailed(Event):

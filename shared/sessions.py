@@ -44,6 +44,8 @@ class TranscriptEntry(BaseModel):
     source: Literal["text", "voice", "system"] = "text"
     phase: str | None = None
     question_id: str | None = None  # an interviewer turn about a bank question (the evaluator's key points)
+    problem_id: str | None = None  # an interviewer turn that handed out this coding problem
+    submission_id: str | None = None  # an interviewer turn that reacted to this run of the candidate's code
     interrupted: bool = False
     # A spoken answer: its word timings (the report's delivery metrics) and its recording.
     words: list[Word] = Field(default_factory=list)
@@ -70,6 +72,13 @@ class SessionRecord(BaseModel):
     agent_state: dict[str, Any] = Field(default_factory=dict)
     cv_filename: str | None = None
     cv_analysis: CvAnalysis | None = None
+
+    def handed_out_problem(self) -> str | None:
+        """The coding problem the interviewer handed out last, if any: the one the candidate's runs are for."""
+        for entry in reversed(self.transcript):
+            if entry.problem_id is not None:
+                return entry.problem_id
+        return None
 
     def summary(self) -> dict[str, Any]:
         """The fields a session listing shows (no transcript)."""

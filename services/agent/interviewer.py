@@ -110,11 +110,20 @@ class Interviewer:
         state = InterviewState.model_validate(session.agent_state or {})
         cv_skills = session.cv_analysis.skills if session.cv_analysis else []
         candidate = CandidateContext(session.candidate_name, cv_skills, session.job_description)
-        user_text = None if turn.kind == "start" else turn.text
+        user_text = None if turn.kind in ("start", "code_run") else turn.text
         plan, new_state = plan_turn(
-            state, itype, self.question_bank(itype.id), user_text, candidate, seed=session.session_id
+            state,
+            itype,
+            self.question_bank(itype.id),
+            user_text,
+            candidate,
+            seed=session.session_id,
+            run=turn.code_run if turn.kind == "code_run" else None,
+            spoken=turn.kind == "speech",
         )
-        if user_text is None:
+        if plan.action == "listen":  # the candidate is coding and asked for nothing: no words, no voice
+            return TurnOutcome("", plan, new_state)
+        if turn.kind == "start":
             new_state.start_text = start_message(itype, candidate, cv_summary(session.cv_analysis))
         messages = build_messages(
             itype,

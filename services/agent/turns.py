@@ -334,9 +334,12 @@ class TurnProcessor:
                         source="voice" if turn.speak else "text",
                         phase=outcome.plan.phase,
                         question_id=outcome.plan.question.id if outcome.plan.question else None,
+                        problem_id=outcome.plan.hands_out,
+                        submission_id=turn.code_run.submission_id if turn.code_run else None,
                         interrupted=outcome.interrupted or heard_text is not None,
                     )
                 )
+            if outcome is not None:  # a turn answered with silence (the candidate codes) moves the state too
                 record.agent_state = outcome.state.model_dump()
             record.handled_turn_ids.append(turn.turn_id)
             if record.status == "created":
@@ -361,6 +364,7 @@ class TurnProcessor:
             phase=outcome.plan.phase,
             interrupted=outcome.interrupted,
             metrics=metrics,
+            problem_id=outcome.plan.hands_out,
         )
 
     async def _republish(self, session: SessionRecord, turn: UserTurn) -> None:
@@ -373,6 +377,7 @@ class TurnProcessor:
                         text=entry.text,
                         phase=entry.phase or "",
                         interrupted=entry.interrupted,
+                        problem_id=entry.problem_id,
                     )
                 )
                 return

@@ -43,6 +43,11 @@ ERROR_CODES: dict[str, str] = {
     "audio_unavailable": "an audio frame could not be taken (the speech service is unreachable): resend or type",
     "audio_unreadable": "the audio could not be decoded (not PCM16 16 kHz, WAV, WebM or Ogg)",
     "session_not_found": "unknown session; the socket is then closed with code 4404",
+    "submission_not_found": "a `code_run` naming no run of this interview (another session's runs included)",
+    "no_problem": "a `code_run` before the interviewer handed out a coding problem (the run is stored only)",
+    "not_the_problem": "a `code_run` of a run that did not use the tests of the problem handed out",
+    "run_not_accepted": "the run could not be passed on to the interviewer; resend the `code_run`",
+    "problem_unavailable": "the problem handed out could not be loaded; reconnect to receive it again",
 }
 
 
@@ -121,7 +126,8 @@ class SpeechEndMessage(_ClientMessage):
 
 
 class CodeRunMessage(_ClientMessage):
-    """The candidate just ran code (`submissionId` of `POST /api/code/execute`)."""
+    """The candidate just ran code (`submissionId` of `POST /api/code/execute` with the `problemId` handed
+    out): the interviewer reacts to the result. The REST call tells the interviewer too; a run is one turn."""
 
     type: Literal["code_run"]
     submission_id: str = Field(min_length=1, max_length=200)
@@ -249,14 +255,46 @@ class StateEvent(BaseModel):
 
 
 class ProblemPayload(ProblemView):
-    """A problem as the socket hands it out: the problem bank's view plus `templates` (starter code)."""
+    """A problem as the socket hands it out: the problem bank's view (statement, visible examples and sample
+    tests, signatures, never the hidden tests) plus `templates`, starter code for each language of the
+    sandbox. Python and JavaScript implement the function; Java and C++ read the stdin form and print."""
 
-    templates: dict[str, str] = Field(description="starter code per language")
+    templates: dict[str, str] = Field(description="starter code per language: python, javascript, java, cpp")
 
     @classmethod
     def from_view(cls, view: ProblemView) -> ProblemPayload:
-        templates = {"python": view.python.starter_code, "javascript": view.javascript.starter_code}
+        templates = {
+            "python": view.python.starter_code,
+            "javascript": view.javascript.starter_code,
+            "java": _java_template(view),
+            "cpp": _cpp_template(view),
+        }
         return cls(**view.model_dump(), templates=templates)
+
+
+def _io_comment(view: ProblemView, mark: str, indent: str) -> str:
+    lines = [f"Input: {line}" for line in view.stdio.input_format.splitlines() if line.strip()]
+    lines += [f"Output: {line}" for line in view.stdio.output_format.splitlines() if line.strip()]
+    return "\n".join(f"{indent}{mark} {line}" for line in lines)
+
+
+def _java_template(view: ProblemView) -> str:
+    return (
+        "import java.io.*;\nimport java.util.*;\n\npublic class Main {\n"
+        f"{_io_comment(view, '//', '    ')}\n"
+        "    public static void main(String[] args) throws IOException {\n"
+        "        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));\n"
+        "        // read the input, solve, print the answer\n    }\n}\n"
+    )
+
+
+def _cpp_template(view: ProblemView) -> str:
+    return (
+        "#include <bits/stdc++.h>\nusing namespace std;\n\n"
+        f"{_io_comment(view, '//', '')}\n"
+        "int main() {\n    ios::sync_with_stdio(false);\n    cin.tie(nullptr);\n"
+        "    // read the input, solve, print the answer\n    return 0;\n}\n"
+    )
 
 
 class ProblemEvent(BaseModel):
@@ -308,13 +346,17 @@ frame, discriminated by `type`) and `WsServerEvent` (server to client); `x-webso
 * Unknown session: an `error` event `session_not_found`, then close code {CLOSE_UNKNOWN_SESSION}.
 * On connect to a new session the interviewer speaks first.
 * Client: `text` {{text}}, `interrupt` {{turn_id?}}, `ping`, `speech_start`, `speech_end`,
-  `code_run` {{submission_id}}; binary frames are the candidate's audio (PCM16 LE mono 16 kHz, or a
+  `code_run` {{submission_id}} (the candidate ran the problem handed out; the interviewer reacts to the
+  result, which `POST /api/code/execute` with `problemId` tells it too); binary frames are the candidate's audio (PCM16 LE mono 16 kHz, or a
   WAV/WebM/Ogg blob). The server finds the end of each spoken turn itself. `?tts=0` asks for text-only
   replies.
 * Server: `transcript` (partial, then final), `llm_chunk`, `assistant_complete`, one binary WAV frame
   per spoken piece of the reply (in order), `state` (listening, thinking, speaking), `interrupted`
   {{turn_id, source}} (stop playing that reply now: the client's `interrupt`, or the candidate spoke
-  over it), `turn_metrics` (each stage's latency in ms), `problem`, `pong`, `error` {{code, message}}.
+  over it), `turn_metrics` (each stage's latency in ms), `problem` {{problem}} (the coding problem the
+  interviewer hands out, sent right after the reply that asks it and again on reconnect while the
+  round lasts: statement, examples, `templates` per language, never the hidden tests), `pong`,
+  `error` {{code, message}}. While the candidate codes, speech that asks for nothing gets no reply.
 * Error codes: {"; ".join(f"`{code}` ({why})" for code, why in ERROR_CODES.items())}.
   Every one but `session_not_found` leaves the socket open.
 * A frame larger than {MAX_FRAME_BYTES} bytes closes the socket with code 1009; a text frame that is

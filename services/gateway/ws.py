@@ -21,7 +21,8 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 from starlette.websockets import WebSocketState
 
-from services.gateway.bus import SessionFeed, event_kind
+from services.gateway.bus import SessionFeed, ToolCallFailed, event_kind
+from services.gateway.coding import problem_payload, publish_run, stored_submission
 from services.gateway.deps import Deps, get_deps
 from services.gateway.protocol import (
     CLOSE_UNKNOWN_SESSION,
@@ -36,6 +37,7 @@ from services.gateway.protocol import (
     LlmChunkEvent,
     PingMessage,
     PongEvent,
+    ProblemEvent,
     ServerEvent,
     SpeechEndMessage,
     SpeechStartMessage,
@@ -63,7 +65,7 @@ from shared.events import (
     new_id,
 )
 from shared.messaging import MAX_INLINE_AUDIO_BYTES
-from shared.sessions import SessionNotFound, is_valid_session_id
+from shared.sessions import SessionNotFound, SessionRecord, is_valid_session_id
 from shared.storage import ObjectNotFound
 
 log = logging.getLogger(__name__)
@@ -123,6 +125,8 @@ class Conversation:
         self.state: State | None = None
         self.reply_turn: str | None = None  # the reply being written or spoken now
         self.clocks: dict[str, TurnClock] = {}
+        # The turns this socket is waiting on a reply for: `thinking` lasts until the last one is answered.
+        self.awaiting: set[str] = set()
 
     # --- to the client ------------------------------------------------------------------------------
 
@@ -133,14 +137,26 @@ class Conversation:
             try:
                 await self.websocket.send_text(event.model_dump_json())
             except RuntimeError as err:
-                # The server closed the socket under us (uvicorn answers a non-UTF-8 frame with 1007 itself,
-                # possibly before the first event): the client is gone, not a bug.
-                raise WebSocketDisconnect(1006) from err
+                # The server closed the socket under us (uvicorn closes it itself on a frame that is not
+                # UTF-8) while the application state still says connected: the client is gone.
+                if "websocket.close" not in str(err):
+                    raise
+                raise WebSocketDisconnect(code=1006) from None
 
     async def set_state(self, state: State) -> None:
         if state != self.state:
             self.state = state
             await self.send(StateEvent(state=state))
+
+    async def wait_for_reply(self, turn_id: str) -> None:
+        """`thinking` until the turn's reply comes (unless it already came: a run told by the REST call)."""
+        done = self.clocks.get(turn_id)
+        if done is not None and done.reply_done_at is not None:
+            return
+        self.awaiting.add(turn_id)
+        while len(self.awaiting) > 32:  # replies that never came (a turn lost with a gone replica)
+            self.awaiting.pop()
+        await self.set_state("thinking")
 
     def clock(self, turn_id: str) -> TurnClock:
         if turn_id not in self.clocks:
@@ -181,7 +197,46 @@ class Conversation:
                 "turn_not_accepted", "The interview service is unavailable; please resend."
             ) from None
         await self.send(TranscriptEvent(text=text, is_final=True, turn_id=turn.turn_id))
-        await self.set_state("thinking")
+        await self.wait_for_reply(turn.turn_id)
+
+    async def code_run(self, submission_id: str) -> None:
+        """The client says the candidate ran the problem: the interviewer hears of it (once per run: the
+        REST call may have told it already, and the turn id is the run's)."""
+        submission = await stored_submission(self.deps, self.session_id, submission_id)
+        try:
+            turn = await publish_run(self.deps, self.session_id, submission)
+        except ClientError as err:
+            if err.code == "session_not_found":
+                raise _SessionGone from None
+            raise
+        await self.wait_for_reply(turn.turn_id)
+
+    async def send_problem(self, problem_id: str) -> None:
+        """The `problem` event: the client opens its editor on it."""
+        try:
+            payload = await problem_payload(self.deps, problem_id)
+        except ToolCallFailed as err:
+            log.error("problem %s for %s could not be loaded: %s", problem_id, self.session_id, err)
+            await self.send(
+                ErrorEvent(
+                    code="problem_unavailable",
+                    message="The coding problem could not be loaded; reconnect to receive it again.",
+                )
+            )
+            return
+        await self.send(ProblemEvent(problem=payload))
+
+    async def resend_problem(self, session: SessionRecord) -> None:
+        """A client that (re)connects during the coding round gets the problem again."""
+        problem_id = session.handed_out_problem()
+        last = next((e for e in reversed(session.transcript) if e.role == "assistant"), None)
+        if (
+            problem_id is not None
+            and session.status != "ended"
+            and last is not None
+            and last.phase == "coding"
+        ):
+            await self.send_problem(problem_id)
 
     async def audio(self, data: bytes) -> None:
         """A binary frame: the candidate's audio, published in order for the STT service."""
@@ -270,6 +325,7 @@ class Conversation:
             await self.on_reply(AssistantReply.model_validate_json(payload))
         elif kind == "error":
             failure = TurnFailed.model_validate_json(payload)
+            self.awaiting.discard(failure.turn_id)
             await self.send(ErrorEvent(code=failure.code, message=failure.message, turn_id=failure.turn_id))
             if failure.turn_id == self.reply_turn or self.state == "thinking":
                 await self.set_state("listening")
@@ -279,7 +335,7 @@ class Conversation:
                 TranscriptEvent(text=update.text, is_final=update.is_final, turn_id=update.turn_id)
             )
             if update.is_final:
-                await self.set_state("thinking")
+                await self.wait_for_reply(update.turn_id)
         elif kind == "audio":
             for piece in self.sequencer.add(SpeechAudio.model_validate_json(payload)):
                 await self.play(piece)
@@ -289,16 +345,20 @@ class Conversation:
                 await self.interrupt(None, "speech")
 
     async def on_reply(self, reply: AssistantReply) -> None:
-        await self.send(
-            AssistantCompleteEvent(
-                text=reply.text, turn_id=reply.turn_id, phase=reply.phase, interrupted=reply.interrupted
+        self.awaiting.discard(reply.turn_id)
+        if reply.text or reply.interrupted:  # an empty reply: the candidate codes, the interviewer listens
+            await self.send(
+                AssistantCompleteEvent(
+                    text=reply.text, turn_id=reply.turn_id, phase=reply.phase, interrupted=reply.interrupted
+                )
             )
-        )
+        if reply.problem_id is not None:
+            await self.send_problem(reply.problem_id)
         clock = self.clock(reply.turn_id)
         clock.reply_metrics = reply.metrics
         clock.reply_done_at = time.time()
         clock.times.update({k: v for k, v in reply.metrics.items() if k.endswith("_at")})
-        if not self.speak or reply.interrupted:
+        if not self.speak or reply.interrupted or not reply.text:
             clock.audio_done = True
         await self.settle()
 
@@ -349,7 +409,8 @@ class Conversation:
         current = self.clocks.get(self.reply_turn) if self.reply_turn is not None else None
         if current is not None and self._reply_over(current, now) and not self.playback.playing(now):
             self.reply_turn = None
-        if self.reply_turn is None and self.state != "thinking" and not self.playback.playing(now):
+        answered = self.state != "thinking" or not self.awaiting  # no newer turn still waits for its reply
+        if self.reply_turn is None and answered and not self.playback.playing(now):
             await self.set_state("listening")
 
     def next_wakeup(self, now: float | None = None) -> float | None:
@@ -403,6 +464,7 @@ async def interview_socket(websocket: WebSocket, session_id: str, tts: int = 1) 
     relay = asyncio.create_task(_relay(conversation, feed))
     try:
         await conversation.set_state("listening")
+        await conversation.resend_problem(session)
         if not session.transcript and start_turn_id(session_id) not in session.handled_turn_ids:
             try:
                 await conversation.start()
@@ -416,7 +478,7 @@ async def interview_socket(websocket: WebSocket, session_id: str, tts: int = 1) 
                 )
                 await _close(websocket, CLOSE_TRY_AGAIN_LATER)
                 return
-            await conversation.set_state("thinking")
+            await conversation.wait_for_reply(start_turn_id(session_id))
         await _receive_loop(conversation)
     except _SessionGone:
         await _close_unknown(websocket, session_id)
@@ -471,9 +533,7 @@ async def _handle(conversation: Conversation, message: ClientMessage) -> None:
         case SpeechEndMessage():
             await conversation.hint("speech_end")
         case CodeRunMessage():
-            # Validated and accepted, but there is nothing to forward yet: no worker consumes code-run
-            # notices, and the interviewer learns of each run from `POST /api/code/execute` itself.
-            return
+            await conversation.code_run(message.submission_id)
 
 
 async def _relay(conversation: Conversation, feed: SessionFeed) -> None:

@@ -23,12 +23,12 @@ from services.tools.evaluator_adapters import NatsReportPublisher, StoredReports
 from services.tools.evaluator_service import AnswerJudge, Catalogues, EvaluatorService
 from services.tools.handlers import build_evaluator_router, build_router, errors_middleware
 from services.tools.llm_judge import LlmAnswerJudge
-from services.tools.problems import ProblemBank, ProblemNotFound
+from services.tools.problems import ProblemBank, ProblemNotFound, check_question_problems
 from services.tools.runner import CodeRunner, RunnerConfig
 from shared.config import Settings
 from shared.logs import setup_logging
 from shared.messaging import ensure_streams, make_broker
-from shared.question_bank import load_question_bank
+from shared.question_bank import all_question_banks, load_question_bank
 from shared.sessions import SessionRepository
 from shared.storage import ObjectStore, create_store
 
@@ -47,6 +47,8 @@ def create_app(
     store = store or create_store(settings)
     sessions = SessionRepository(store)
     bank = bank or ProblemBank.load()  # validated at start-up, not on the first request
+    # The interviewer hands out these problems: a question naming a problem that is not here stops the start.
+    check_question_problems((q for qs in all_question_banks().values() for q in qs), bank)
     parser = cv_parser or IsolatedCvParser(textract=settings.cv_textract)
     code = CodeService(runner or CodeRunner(RunnerConfig()), bank, store, sessions)
     cv = CvService(parser, store, sessions)

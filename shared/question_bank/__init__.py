@@ -40,6 +40,9 @@ class Question(BaseModel):
     follow_ups: list[str]
     tags: list[str] = []
     cv_skills: list[str] = []
+    # A coding-phase question is handed out as this problem of the tools' problem bank (its tests judge
+    # the candidate's runs); the tools service checks at start-up that every id names a problem.
+    problem_id: str | None = None
 
     @field_validator("id", "text")
     @classmethod
@@ -189,6 +192,8 @@ def _check_against_type(questions: tuple[Question, ...], interview_type: Intervi
                 f"{label}: competencies {unknown} are not among {interview_type.id}'s "
                 f"{sorted(allowed_competencies)}"
             )
+        if (question.phase == "coding") != (question.problem_id is not None):
+            raise QuestionBankError(f"{label}: a coding question, and only one, names its problem_id")
 
 
 # --- fact sheets: what the interviewer may say about the job ------------------------------------------------

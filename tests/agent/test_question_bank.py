@@ -194,6 +194,7 @@ def _valid_entry(question_id: str = "coding-tmp-01") -> dict[str, Any]:
         "key_points": ["three pointers", "O(n) time", "O(1) space"],
         "hints": ["Walk the list once.", "Keep track of the previous node."],
         "follow_ups": ["Can you do it recursively?"],
+        "problem_id": "merge-two-sorted-lists",
     }
 
 
@@ -287,3 +288,10 @@ def test_invalid_yaml_and_empty_banks_are_rejected(tmp_path: Path) -> None:
 def test_a_missing_file_is_reported(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="coding"):
         load_question_bank("coding", folder=tmp_path)
+
+
+def test_a_coding_question_without_its_problem_is_rejected(tmp_path: Path) -> None:
+    broken = {key: value for key, value in _valid_entry().items() if key != "problem_id"}
+    folder = _write_bank(tmp_path, [broken])
+    with pytest.raises(QuestionBankError, match=r"coding-tmp-01.*problem_id"):
+        load_question_bank("coding", folder)

@@ -11,7 +11,7 @@ from services.agent.interviewer import Interviewer
 from services.agent.llm.base import LLMError
 from services.agent.responders import LLMResponder
 from services.agent.turns import Ack, Retry, TurnProcessor
-from shared.events import UserTurn
+from shared.events import CodeRun, UserTurn
 from shared.sessions import SessionRecord, SessionRepository
 from shared.storage.local import LocalObjectStore
 from tests.agent.fakes import FakeLeases, FakeLLM, FakeOutbox, FakeQueue
@@ -297,3 +297,61 @@ async def test_an_interrupt_after_the_reaction_stores_the_heard_text(tmp_path: P
     assert said.is_set()
     entry = (await rig.repo.get(sid)).transcript[-1]
     assert (entry.text, entry.interrupted) == ("Thanks for sharing.", True)
+
+
+async def _in_coding_phase(rig: Rig, sid: str) -> str:
+    """Answer (typed) until the coding question is asked; returns the problem handed out."""
+    await rig.deliver(UserTurn(session_id=sid, turn_id=f"start-{sid}", kind="start"))
+    for n in range(20):
+        await rig.deliver(text(sid, ANSWER * 3, f"a{n}"))
+        record = await rig.repo.get(sid)
+        if record.handed_out_problem():
+            return record.handed_out_problem() or ""
+    raise AssertionError("no problem was handed out")
+
+
+async def test_the_problem_handed_out_is_on_the_reply_and_in_the_transcript(tmp_path: Path) -> None:
+    rig = Rig(tmp_path)
+    sid = await rig.session(itype="coding")
+    problem = await _in_coding_phase(rig, sid)
+    record = await rig.repo.get(sid)
+    handing = [e for e in record.transcript if e.problem_id]
+    assert len(handing) == 1 and handing[0].role == "assistant" and handing[0].phase == "coding"
+    assert rig.outbox.replies[-1].problem_id == problem
+    assert [r.problem_id for r in rig.outbox.replies].count(problem) == 1
+
+
+async def test_a_run_is_a_turn_answered_once_and_kept_with_its_submission(tmp_path: Path) -> None:
+    rig = Rig(tmp_path)
+    sid = await rig.session(itype="coding")
+    problem = await _in_coding_phase(rig, sid)
+    run = CodeRun(
+        submission_id="abc",
+        problem_id=problem,
+        language="python",
+        verdict="wrong_answer",
+        verdict_label="Wrong answer",
+        passed=1,
+        total=9,
+    )
+    turn = UserTurn(session_id=sid, turn_id="run-abc", kind="code_run", code_run=run)
+    await rig.deliver(turn)
+    await rig.deliver(turn)  # the same run told twice (REST and socket): one reply
+    record = await rig.repo.get(sid)
+    replies = [e for e in record.transcript if e.turn_id == "run-abc"]
+    assert [(e.role, e.submission_id) for e in replies] == [("assistant", "abc")]
+    assert replies[0].text.startswith("1 of 9 tests pass.")
+    assert record.agent_state["runs"] == 1
+
+
+async def test_speech_while_coding_that_asks_nothing_gets_an_empty_reply_and_is_kept(tmp_path: Path) -> None:
+    rig = Rig(tmp_path)
+    sid = await rig.session(itype="coding")
+    await _in_coding_phase(rig, sid)
+    chunks_before = len(rig.outbox.chunks)
+    spoken = UserTurn(session_id=sid, turn_id="v1", kind="speech", text="so I keep a stack of the open ones")
+    await rig.deliver(spoken)
+    record = await rig.repo.get(sid)
+    assert [(e.role, e.turn_id) for e in record.transcript[-1:]] == [("user", "v1")]
+    assert rig.outbox.replies[-1].turn_id == "v1" and rig.outbox.replies[-1].text == ""
+    assert len(rig.outbox.chunks) == chunks_before and "v1" in record.handled_turn_ids

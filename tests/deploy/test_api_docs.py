@@ -78,3 +78,17 @@ def test_openapi_gives_every_route_a_response_model_and_documents_the_socket() -
                 assert "$ref" in schema, f"{method.upper()} {path} {status}: {schema}"
     schemas = document["components"]["schemas"]
     assert {"WsClientMessage", "WsServerEvent", "ErrorResponse"} <= set(schemas)
+
+
+def test_the_coding_round_is_documented_on_both_sides() -> None:
+    """The socket's `problem` event (with starter code per language) and its `code_run` errors; the turn
+    a run becomes and the reply that hands a problem out, on the bus."""
+    schemas = openapi_document()["components"]["schemas"]
+    assert "templates" in schemas["ProblemPayload"]["properties"]
+    assert "ProblemEvent" in str(schemas["WsServerEvent"]) and "CodeRunMessage" in str(
+        schemas["WsClientMessage"]
+    )
+    socket = openapi_document()["info"]["description"]
+    assert "no_problem" in socket and "submission_not_found" in socket
+    bus = str(asyncapi_document())
+    assert "code_run" in bus and "CodeRun" in bus and "problem_id" in bus

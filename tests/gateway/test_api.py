@@ -180,12 +180,14 @@ def test_bad_socket_messages_get_errors_and_the_socket_stays_usable(
         assert receive(ws) == {"type": "pong"}
 
 
-def test_code_run_is_accepted_and_validated(client: TestClient) -> None:
+def test_code_run_is_validated_and_an_unknown_run_is_a_clear_error(client: TestClient) -> None:
     sid = create(client)["session_id"]
     with client.websocket_connect(f"/ws/interview/{sid}") as ws:
         ws.send_json({"type": "code_run", "submission_id": "abc123"})
+        event = receive(ws)  # no such run in this interview: said, and the socket stays open
+        assert event["code"] == "submission_not_found" and "abc123" in event["message"]
         ws.send_json({"type": "code_run"})
-        event = receive(ws)  # nothing for the valid one; the invalid one names its field
+        event = receive(ws)  # the invalid one names its field
         assert event["code"] == "invalid_message" and '"submission_id"' in event["message"]
         ws.send_json({"type": "ping"})
         assert receive(ws) == {"type": "pong"}

@@ -235,12 +235,18 @@ def test_valid_messages_are_accepted_silently(sock: Socket) -> None:
         {"type": "speech_end"},
         {"type": "interrupt"},
         {"type": "interrupt", "turn_id": "not-a-turn"},
-        {"type": "code_run", "submission_id": "0" * 32},
         {"type": "ping", "unknown_key": [1, 2]},
     ):
         sock.send(json.dumps(message))
-    # Nothing answers the first five (no error either); the ping with an unknown key gets its pong.
+    # Nothing answers the first four (no error either); the ping with an unknown key gets its pong.
     assert sock.next_reply() == {"type": "pong"}
+    sock.assert_usable()
+
+
+def test_a_code_run_of_no_run_is_a_clear_error(sock: Socket) -> None:
+    for submission_id in ("0" * 32, "../../sessions/x", "*", "a" * 200):
+        sock.send(json.dumps({"type": "code_run", "submission_id": submission_id}))
+        assert sock.next_reply(("error",))["code"] == "submission_not_found"
     sock.assert_usable()
 
 

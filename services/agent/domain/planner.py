@@ -17,8 +17,10 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from services.agent.domain.candidate_questions import answer_about_the_job
+from services.agent.domain.coding import hint_due, is_filler, run_feedback, says_done
 from services.agent.domain.reactions import REASK, pick_reaction
 from services.agent.domain.signals import AnswerSignals, read_answer, topic_roots
+from shared.events import CodeRun
 from shared.interview_types import InterviewType
 from shared.question_bank import Question
 
@@ -33,6 +35,8 @@ Action = Literal[
     "answer_candidate",
     "wrap_up",
     "closed",
+    "run_feedback",  # a reaction to a run of the candidate's code
+    "listen",  # nothing to say: the candidate is coding and asked for nothing
 ]
 
 # How many bank questions each phase asks before moving on.
@@ -86,6 +90,12 @@ class InterviewState(BaseModel):
     # to what the model already evaluated (its KV cache is reused).
     notes_by_turn: dict[str, str] = Field(default_factory=dict)
 
+    # The coding problem handed out with the current question, and how the candidate's runs of it went.
+    problem_id: str | None = None
+    runs: int = 0
+    failed_runs: int = 0
+    solved: bool = False
+
     def said_reaction(self, reaction: str) -> None:
         self.reactions = [*self.reactions, reaction][-MAX_REACTIONS_KEPT:]
 
@@ -102,6 +112,7 @@ class ReplyPlan:
     reaction: str = ""
     model_reacts: bool = False
     praise_earned: bool = False
+    hands_out: str | None = None  # the coding problem this reply hands out (the question's problem)
 
     @property
     def text(self) -> str:
@@ -123,15 +134,23 @@ def plan_turn(
     candidate_text: str | None,
     candidate: CandidateContext,
     seed: str,
+    *,
+    run: CodeRun | None = None,
+    spoken: bool = False,
 ) -> tuple[ReplyPlan, InterviewState]:
-    """Decide the next move. `candidate_text` is None for the session start."""
+    """Decide the next move. `candidate_text` is None for the session start (or a run: `run`); `spoken`:
+    the candidate said it (speech while coding may be thinking aloud)."""
     new = state.model_copy(deep=True)
     new.turns += 1
+    current = {q.id: q for q in bank}.get(state.current_question_id or "")
+    if run is not None:
+        return _react_to_run(new, current, run), new
     if candidate_text is None:
         return _greet(new, itype, candidate), new
-    current = {q.id: q for q in bank}.get(state.current_question_id or "")
     topic = _topic(itype, current, state.phase)
     signals = read_answer(candidate_text, current.key_points if current else (), topic)
+    if spoken and _thinking_aloud(state, signals, candidate_text):
+        return ReplyPlan("listen", state.phase, "", SAY_PLANNED, current), new
     _adapt_difficulty(new, signals)
     plan = _decide(new, itype, bank, current, signals, candidate, seed)
     if plan.reaction:
@@ -184,6 +203,36 @@ def _decide(
         model_reacts=model_reacts,
         praise_earned=reaction_kind == "strong",
     )
+
+
+def _thinking_aloud(state: InterviewState, signals: AnswerSignals, text: str) -> bool:
+    """Speech while the candidate works on the problem that asks for nothing: no reply. A request (a hint,
+    the question again, about the job), being stuck or saying they are done is answered."""
+    if state.problem_id is None or state.solved:
+        return False
+    asks = signals.asks_hint or signals.asks_repeat or signals.asks_clarification or signals.topic is not None
+    stuck = signals.stuck and not is_filler(text)
+    return not (asks or stuck or signals.evasive or says_done(text))
+
+
+def _react_to_run(state: InterviewState, question: Question | None, run: CodeRun) -> ReplyPlan:
+    """The interviewer's words on a run: its verdict, and a graded hint after repeated failures."""
+    if state.problem_id is None or run.problem_id != state.problem_id:
+        line = "I see you ran some code, but we're not working on that problem right now."
+        return ReplyPlan("run_feedback", state.phase, line, SAY_PLANNED, question)
+    solved_before = state.solved
+    state.runs += 1
+    line = run_feedback(run, solved_before=solved_before)
+    if run.verdict == "accepted":
+        state.solved = True
+        # The complexity question is the problem's follow-up: the answer to it moves the interview on.
+        state.follow_ups_given = MAX_FOLLOW_UPS_PER_QUESTION
+    else:
+        state.failed_runs += 1
+        if question is not None and hint_due(state.failed_runs) and state.hints_given < len(question.hints):
+            line = f"{line} Here's a hint: {question.hints[state.hints_given]}"
+            state.hints_given += 1
+    return ReplyPlan("run_feedback", state.phase, line, SAY_PLANNED, question)
 
 
 def _react(state: InterviewState, kind: str, seed: str) -> str:
@@ -274,6 +323,7 @@ def _next_question(
         state.phase, state.questions_in_phase = phases[following], 0
     state.phase = "candidate_questions"
     state.current_question_id = None
+    state.problem_id = None
     return ReplyPlan("invite_questions", "candidate_questions", INVITE_QUESTIONS_LINE, SAY_PLANNED)
 
 
@@ -285,15 +335,19 @@ def _ask(state: InterviewState, question: Question) -> ReplyPlan:
     state.follow_ups_given = 0
     state.hints_given = 0
     state.unclear_answers = 0
+    state.problem_id = question.problem_id
+    state.runs = state.failed_runs = 0
+    state.solved = False
     transition = {
         "background": "Let's talk about your background.",
         "technical": "Let's move to some technical questions.",
-        "coding": "Now let's do a coding problem. You can use the editor and run your code against tests.",
+        "coding": "Now let's do a coding problem. It's in the editor now: run your code against its tests "
+        "whenever you like, and think aloud if it helps.",
         "scenario": "Let's work through a scenario.",
     }
     intro = f"{transition.get(state.phase, '')} " if first_in_phase else ""
     line = f"{intro}{question.text}".strip()
-    return ReplyPlan("ask", state.phase, line, SAY_PLANNED, question)
+    return ReplyPlan("ask", state.phase, line, SAY_PLANNED, question, hands_out=question.problem_id)
 
 
 def choose_question(

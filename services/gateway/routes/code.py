@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from services.gateway.coding import after_execute
 from services.gateway.deps import AppDeps
 from services.gateway.errors import ApiError, errors
 from shared import subjects
@@ -66,8 +67,12 @@ class SubmissionResponse(BaseModel):
 
 @router.post("/api/code/execute", response_model=ExecuteCodeResult, responses=errors(404, 422, 502, 503, 504))
 async def execute_code(body: ExecuteCodeRequest, deps: AppDeps) -> ExecuteCodeResult:
-    """Run code in the sandbox against `testCases` or the tests of `problemId`; the run is stored."""
-    return await deps.bus.call_tool(subjects.TOOLS_CODE_EXECUTE, body, ExecuteCodeResult, EXECUTE_TIMEOUT_S)
+    """Run code in the sandbox against `testCases` or the tests of `problemId`; the run is stored. A run of
+    the problem the interviewer handed out in this session is also told to the interviewer, who reacts."""
+    result = await deps.bus.call_tool(subjects.TOOLS_CODE_EXECUTE, body, ExecuteCodeResult, EXECUTE_TIMEOUT_S)
+    if body.problem_id is not None:
+        await after_execute(deps, body.session_id, result.submission_id)
+    return result
 
 
 async def _submissions(deps: AppDeps, session_id: str) -> list[CodeSubmission]:

@@ -13,7 +13,7 @@ Public API (domain only; the tools service's handlers serve it over NATS):
 
 from services.tools.problems.catalog import hint, list_problems, public_view, runner_limits, runner_tests
 from services.tools.problems.harness import FunctionSubmission, function_submission, python_stdio_program
-from services.tools.problems.loader import BankError, ProblemBank, ProblemNotFound
+from services.tools.problems.loader import BankError, ProblemBank, ProblemNotFound, check_question_problems
 from services.tools.problems.models import TAGS, ConcreteTest, Problem
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "Problem",
     "ProblemBank",
     "ProblemNotFound",
+    "check_question_problems",
     "function_submission",
     "hint",
     "list_problems",

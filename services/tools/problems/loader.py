@@ -24,6 +24,7 @@ from services.tools.problems.solutions import call_function, load_function
 from services.tools.problems.stdio import describe_input, describe_output
 from services.tools.problems.valuetypes import JAVASCRIPT_HINTS, PYTHON_HINTS, check_value
 from shared.errors import NotFound
+from shared.question_bank import Question
 
 BANK_DIR = Path(__file__).resolve().parent / "bank"
 
@@ -172,3 +173,19 @@ def _expand(problem: Problem) -> tuple[ConcreteTest, ...]:
             ConcreteTest(name=name, args=args, expected=expected, sample=spec.sample, large=spec.large)
         )
     return tuple(tests)
+
+
+def check_question_problems(questions: Iterable[Question], bank: ProblemBank) -> None:
+    """Every coding question of the interviewer's bank names a problem of this bank, with tests: the
+    problem handed out when the question is asked, whose tests judge the candidate's runs."""
+    known = {problem.id: problem for problem in bank.problems()}
+    for question in questions:
+        if question.problem_id is None:
+            continue
+        problem = known.get(question.problem_id)
+        if problem is None:
+            raise BankError(
+                f"question {question.id!r}: no problem {question.problem_id!r} in the problem bank"
+            )
+        if not problem.tests:
+            raise BankError(f"question {question.id!r}: problem {question.problem_id!r} has no tests")
