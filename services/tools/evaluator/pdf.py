@@ -252,7 +252,7 @@ def _competency_details(report: PerformanceReport, s: dict[str, ParagraphStyle])
     for name, competency in report.competencies.items():
         head = f"{LABEL[name].capitalize()}: {_score_text(competency.score)}"
         block: list[Flowable] = [_p(head, s["h3"]), _p(competency.reason.capitalize(), s["muted"])]
-        block += [_p(f"“{q.quote}” (turn {q.turn_id})", s["quote"]) for q in competency.evidence]
+        block += [_p(f"“{q.quote}”", s["quote"]) for q in competency.evidence]
         blocks.append(block)
     return _section("Scores and evidence", blocks, s)
 

@@ -239,7 +239,8 @@ def strengths(session: SessionAnalysis, graded: list[Graded]) -> list[str]:
             else "gave a clear, specific answer"
         )
         quote = g.analysis.best_quote
-        said = f' — you said: "{quote.quote}" (turn {quote.turn_id})' if quote else ""
+        # The moment is named by the question and the candidate's words (its turn id is in `evidence`).
+        said = f' — you said: "{quote.quote}"' if quote else ""
         found.append(f'On "{_short(g.analysis.question.text)}" you {what}{said}.')
     delivery = session.delivery
     if (
@@ -259,7 +260,7 @@ def strengths(session: SessionAnalysis, graded: list[Graded]) -> list[str]:
 def _improvement(g: Graded) -> str | None:
     a = g.analysis
     quote = a.best_quote
-    said = f' (you said: "{quote.quote}", turn {quote.turn_id})' if quote else ""
+    said = f' (you said: "{quote.quote}")' if quote else ""
     question = _short(a.question.text)
     bad = [FLAG_TEXT[f] for f in a.flags if f in FLAG_TEXT]
     if bad:

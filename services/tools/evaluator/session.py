@@ -3,6 +3,7 @@ answer analysed, the spoken answers' delivery and the code submissions' assessme
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from services.tools.evaluator.answers import (
@@ -77,8 +78,17 @@ def _next_question(
     if current is not None and current.question.question_id and entry.phase not in PHASES_WITHOUT_BANK:
         return None
     return Exchange(
-        AskedQuestion(text=entry.text, turn_id=entry.turn_id), graded=entry.phase not in UNGRADED_PHASES
+        AskedQuestion(text=asked_in(entry.text), turn_id=entry.turn_id),
+        graded=entry.phase not in UNGRADED_PHASES,
     )
+
+
+def asked_in(line: str) -> str:
+    """What an interviewer's line asked: its last question ("Hi Grace, I'm Alex... To start, could you tell
+    me about yourself?" asked the last sentence), or the whole line when it asks nothing."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+", line.strip()) if s.strip()]
+    questions = [s for s in sentences if s.endswith("?")]
+    return questions[-1] if questions else line.strip()
 
 
 def exchanges(record: SessionRecord, bank: dict[str, Question]) -> list[Exchange]:

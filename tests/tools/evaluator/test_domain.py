@@ -227,3 +227,14 @@ def test_hedging_is_a_signal_and_costs_a_little(lexicon: Lexicon) -> None:
     unsure = _analyze(lexicon, "amazon_sde", "amazon_sde-tech-01", unsure_text)
     assert unsure.hedges == ["i think", "probably", "maybe"] and not sure.hedges
     assert sure.score - 1.0 <= unsure.score < sure.score
+
+
+def test_a_question_outside_the_bank_is_named_by_what_it_asked() -> None:
+    from services.tools.evaluator.session import asked_in
+
+    greeting = (
+        "Hi Grace, I'm Alex, and I'll be your interviewer today. We'll talk about your background. "
+        "To start, could you tell me a little about yourself?"
+    )
+    assert asked_in(greeting) == "To start, could you tell me a little about yourself?"
+    assert asked_in("Thanks, that's all from me.") == "Thanks, that's all from me."
