@@ -67,7 +67,7 @@ HOTWORD_TOKEN_BUDGET = 80
 # Greedy first; a decode that loops or is unsure is retried warmer (the encoder output is reused).
 TEMPERATURES = (0.0, 0.3, 0.6)
 DRAFT_PADDING_FRAMES = 300  # 3 s (100 feature frames a second)
-FINAL_PADDING_FRAMES = 300  # 3 s
+FINAL_PADDING_FRAMES = 1000  # 10 s
 
 
 @dataclass(frozen=True)
@@ -161,12 +161,12 @@ class WhisperSpeechModel:
             self.load()
         hotwords, prompt = self.fit_prompt(hotwords, prompt)
         seconds = len(audio) / 16_000
-        # Whisper encodes a 30-s window whatever the clip's length; here the encoder sees the clip plus 3 s of
-        # padding. Measured (bench/stt_decode.py, 22 clips; a 4-s segment's decode, medians interleaved):
-        # beam 2 with 3 s 374 ms and WER 9.4 %, with 10 s 463 ms and 8.4 %, beam 1 with 10 s 400 ms and
-        # 10.7 %; the full window about 0.9 s. Short padding once made the model loop and invent words over
-        # the silence after the speech: the segment is now cut 0.3 s after its speech, and what Whisper
-        # invents anyway is dropped (`domain/hallucinations.py`).
+        # Whisper encodes a 30-s window whatever the clip's length; here the encoder sees the clip plus 10 s of
+        # padding (a draft: 3 s). Measured (bench/stt_decode.py; a 4-s segment's decode, medians interleaved):
+        # beam 2 with 10 s 463 ms, with 3 s 374 ms; the full window about 0.9 s. But with 3 s a short segment
+        # decoded after a prompt loops: the last 0.6 s of "...I misunderstood the question." gave "the
+        # question. The question. The question. ..." (8 times), and once, through the service, "5 .8 .1 .2
+        # .1 .2 ..." that no filter recognised; with 10 s, "the question." every time.
         padding = DRAFT_PADDING_FRAMES if draft else self.options.final_padding_frames
         self._model.encoder_frames = int(seconds * 100) + padding
         segments, _info = self._model.transcribe(
