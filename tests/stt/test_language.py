@@ -36,6 +36,8 @@ def test_echo_is_the_interviewers_words_coming_back():
     playing = "Tell me about a time you disagreed with your manager. How did you resolve it?"
     assert is_echo("a time you disagreed with your manager", playing)
     assert is_echo("How did you resolve it", playing)
+    assert is_echo("Tell me him.", playing)  # misheard echo (a CI run took it for a barge-in)
+    assert not is_echo("Wait, hold on, the manager was me", playing)
     assert not is_echo("Sorry, could you repeat the question?", playing)
     assert not is_echo("I think I would start with the data model", playing)
     assert not is_echo("", playing)  # nothing decoded: not the interviewer (nor a barge-in)

@@ -204,6 +204,8 @@ def echo_share(heard: str, playing: str) -> float:
     return sum(w in playing_words for w in sample) / len(sample)
 
 
-def is_echo(heard: str, playing: str, *, threshold: float = 0.6) -> bool:
-    """Is `heard` (decoded from the microphone while the interviewer spoke) mostly the interviewer's words?"""
+def is_echo(heard: str, playing: str, *, threshold: float = 0.5) -> bool:
+    """Is `heard` (decoded from the microphone while the interviewer spoke) mostly the interviewer's words?
+    Half is enough: a quiet echo is misheard ("Tell me about a time" came back as "Tell me him."), while a
+    candidate speaking over the interviewer says mostly words of their own."""
     return bool(words_of(heard)) and echo_share(heard, playing) >= threshold
