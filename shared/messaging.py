@@ -10,13 +10,14 @@ rather than by `JStream(declare=True)` on subscribers: faststream declares a
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from faststream.middlewares import ExceptionMiddleware
-from faststream.nats import NatsBroker
+from faststream.nats import NatsBroker, NatsMessage
 from nats.js import JetStreamContext
 from nats.js.api import (
     AckPolicy,
@@ -268,5 +269,38 @@ def reply_errors_middleware() -> ExceptionMiddleware:
     @middleware.add_handler(Exception, publish=True)
     async def to_reply(error: Exception) -> ToolReply[Any]:
         return error_reply(error)
+
+    return middleware
+
+
+@contextlib.asynccontextmanager
+async def kept_alive(msg: NatsMessage, every_s: float) -> AsyncIterator[None]:
+    """Tell JetStream every `every_s` that the message is still being worked on."""
+
+    async def beat() -> None:
+        while True:
+            await asyncio.sleep(every_s)
+            with contextlib.suppress(Exception):  # a lost heartbeat only risks a redelivery
+                await msg.in_progress()
+
+    task = asyncio.create_task(beat())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def reject_unreadable() -> ExceptionMiddleware:
+    """A message that does not parse as its event is dropped for good (logged), never redelivered: a
+    JetStream delivery is terminated (redelivering it cannot help); a core message is only logged."""
+    middleware = ExceptionMiddleware()
+
+    @middleware.add_handler(ValidationError)
+    async def reject(error: ValidationError, message: NatsMessage) -> None:
+        log.error("dropping an unreadable message on %s: %s", message.raw_message.subject, error)
+        if message.raw_message.reply.startswith("$JS.ACK."):
+            await message.reject()
 
     return middleware

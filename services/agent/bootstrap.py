@@ -12,7 +12,7 @@ import os
 
 from faststream import FastStream
 
-from services.agent.handlers import build_router, reject_unreadable
+from services.agent.handlers import build_router
 from services.agent.interviewer import Interviewer
 from services.agent.llm import create_llm
 from services.agent.llm.options import BedrockOptions, LlamaCppOptions, LLMOptions, OpenAIOptions
@@ -23,7 +23,7 @@ from services.agent.turns import TurnProcessor
 from shared import subjects
 from shared.config import Settings
 from shared.logs import setup_logging
-from shared.messaging import ensure_streams, make_broker
+from shared.messaging import ensure_streams, make_broker, reject_unreadable
 from shared.sessions import SessionRepository
 from shared.storage import ObjectStore, create_store
 

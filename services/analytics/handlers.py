@@ -15,10 +15,8 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from faststream import AckPolicy, Context
-from faststream.middlewares import ExceptionMiddleware
 from faststream.nats import JStream, NatsMessage, NatsRouter, PullSub
 from nats.js.api import ConsumerConfig
-from pydantic import ValidationError
 
 from services.analytics.domain.rows import Unstorable
 from services.analytics.ingest import Ingest
@@ -37,7 +35,7 @@ from shared.analytics_api import (
     VoiceLatencyResult,
 )
 from shared.events import TurnMetrics
-from shared.messaging import reply_errors_middleware
+from shared.messaging import reject_unreadable, reply_errors_middleware
 from shared.report import ReportReady
 from shared.tools_api import ToolReply
 
@@ -46,18 +44,6 @@ log = logging.getLogger("analytics.handlers")
 IngestDep = Annotated[Ingest, Context("ingest")]
 QueriesDep = Annotated[Queries, Context("queries")]
 MAX_RETRY_DELAY_S = 10.0
-
-
-def reject_unreadable() -> ExceptionMiddleware:
-    """An event that does not parse is dropped for good (logged): redelivering it cannot help."""
-    middleware = ExceptionMiddleware()
-
-    @middleware.add_handler(ValidationError)
-    async def reject(error: ValidationError, message: NatsMessage) -> None:
-        log.error("dropping an unreadable event on %s: %s", message.raw_message.subject, error)
-        await message.reject()
-
-    return middleware
 
 
 async def settle(msg: NatsMessage, what: str, work: Awaitable[object]) -> None:

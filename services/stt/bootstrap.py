@@ -16,7 +16,7 @@ from faststream import FastStream
 
 from services.stt.claims import IDLE_LIMIT_S, ClaimFollower
 from services.stt.domain.turn_taking import EndpointRules
-from services.stt.handlers import build_router, reject_unreadable
+from services.stt.handlers import build_router
 from services.stt.nats_adapters import JetStreamAudioSource, KvProgressStore, NatsVoiceOutbox, SessionContext
 from services.stt.playback import PlaybackBoard
 from services.stt.transcriber import ContextSource, DecodeQueue, Pipeline, SpeechModel, VoiceActivity
@@ -25,7 +25,7 @@ from services.stt.whisper import WhisperOptions, WhisperSpeechModel
 from shared import subjects
 from shared.config import Settings
 from shared.logs import setup_logging
-from shared.messaging import ensure_streams, make_broker
+from shared.messaging import ensure_streams, make_broker, reject_unreadable
 from shared.sessions import SessionRepository
 from shared.storage import ObjectStore, create_store
 

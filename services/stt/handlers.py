@@ -13,9 +13,7 @@ import logging
 from typing import Annotated
 
 from faststream import AckPolicy, Context
-from faststream.middlewares import ExceptionMiddleware
 from faststream.nats import JStream, NatsMessage, NatsRouter, PullSub
-from pydantic import ValidationError
 
 from services.stt.claims import ClaimFollower
 from services.stt.playback import PlaybackBoard
@@ -41,19 +39,6 @@ class _NatsDelivery:
 
     async def in_progress(self) -> None:
         await self.msg.in_progress()
-
-
-def reject_unreadable() -> ExceptionMiddleware:
-    """A message that does not parse as its event is dropped for good (logged), never redelivered."""
-    middleware = ExceptionMiddleware()
-
-    @middleware.add_handler(ValidationError)
-    async def reject(error: ValidationError, message: NatsMessage) -> None:
-        log.error("dropping an unreadable message on %s: %s", message.raw_message.subject, error)
-        if message.raw_message.reply.startswith("$JS.ACK."):  # a JetStream delivery: terminate it
-            await message.reject()
-
-    return middleware
 
 
 def build_router(settings: Settings) -> NatsRouter:

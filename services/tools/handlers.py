@@ -8,10 +8,8 @@ application context (`bootstrap.py` puts them there), so the router itself holds
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from faststream import AckPolicy, Context
@@ -27,7 +25,7 @@ from services.tools.evaluator_service import EvaluatorService
 from services.tools.problems import ProblemBank, list_problems, public_view
 from shared import subjects
 from shared.events import SessionEnded
-from shared.messaging import error_reply, reply_errors_middleware
+from shared.messaging import error_reply, kept_alive, reply_errors_middleware
 from shared.sessions import SessionNotFound
 from shared.tools_api import (
     CvAnalyzeRequest,
@@ -125,25 +123,6 @@ def evaluator_consumer() -> ConsumerConfig:
         max_ack_pending=100,
         filter_subject=subjects.lifecycle("*", "ended"),
     )
-
-
-@contextlib.asynccontextmanager
-async def kept_alive(msg: NatsMessage, every_s: float) -> AsyncIterator[None]:
-    """Tell JetStream every `every_s` that the message is still being worked on."""
-
-    async def beat() -> None:
-        while True:
-            await asyncio.sleep(every_s)
-            with contextlib.suppress(Exception):  # a lost heartbeat only risks a duplicate report
-                await msg.in_progress()
-
-    task = asyncio.create_task(beat())
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 def build_evaluator_router() -> NatsRouter:

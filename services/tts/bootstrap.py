@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from faststream import FastStream
 
 from services.tts.engines import EngineUnavailable, create_engine
-from services.tts.handlers import build_router, reject_unreadable
+from services.tts.handlers import build_router
 from services.tts.nats_adapters import NatsAudioOutbox
 from services.tts.speaker import Speaker, SpeechEngine
 from shared.config import Settings
 from shared.logs import setup_logging
-from shared.messaging import ensure_streams, make_broker, tts_sentences_consumer
+from shared.messaging import ensure_streams, make_broker, reject_unreadable, tts_sentences_consumer
 from shared.storage import ObjectStore, create_store
 
 log = logging.getLogger("tts")

@@ -9,57 +9,21 @@ replica; a replica that dies stops the heartbeats and its sentence is redelivere
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from faststream import AckPolicy, Context
-from faststream.middlewares import ExceptionMiddleware
 from faststream.nats import JStream, NatsMessage, NatsRouter, PullSub
 from nats.js.api import ConsumerConfig
-from pydantic import ValidationError
 
 from services.tts.speaker import Speaker
 from shared import subjects
 from shared.events import Interrupt, SpeakRequest
+from shared.messaging import kept_alive
 
 log = logging.getLogger("tts.handlers")
 
 SpeakerDep = Annotated[Speaker, Context("speaker")]
-
-
-def reject_unreadable() -> ExceptionMiddleware:
-    """A message that does not parse as its event is dropped for good (logged), never redelivered."""
-    middleware = ExceptionMiddleware()
-
-    @middleware.add_handler(ValidationError)
-    async def reject(error: ValidationError, message: NatsMessage) -> None:
-        log.error("dropping an unreadable message on %s: %s", message.raw_message.subject, error)
-        if message.raw_message.reply.startswith("$JS.ACK."):  # a JetStream delivery: terminate it
-            await message.reject()
-
-    return middleware
-
-
-@contextlib.asynccontextmanager
-async def kept_alive(msg: NatsMessage, every_s: float) -> AsyncIterator[None]:
-    """Tell JetStream every `every_s` that the message is still being worked on."""
-
-    async def beat() -> None:
-        while True:
-            await asyncio.sleep(every_s)
-            with contextlib.suppress(Exception):  # a lost heartbeat only risks a duplicate
-                await msg.in_progress()
-
-    task = asyncio.create_task(beat())
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 def build_router(consumer: ConsumerConfig, *, concurrency: int) -> NatsRouter:
