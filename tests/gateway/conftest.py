@@ -7,38 +7,34 @@ children's logs are read all the time, and nothing the tests do blocks it.
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
 
 import httpx
 import pytest
 
 from deploy.local_platform import LocalPlatform, default_services, free_port
+from tests.threaded_platform import ThreadedPlatform
 
-T = TypeVar("T")
 SERVICES = ("agent", "tools", "gateway")
 
 # A log line that means a request, a socket or a message ended in an unhandled exception.
 CRASH_MARKERS = ("Traceback (most recent call last)", "Exception in ASGI application")
 
 
-class FuzzPlatform:
+class FuzzPlatform(ThreadedPlatform):
     def __init__(self, data_dir: Path) -> None:
-        self.lines: list[str] = []
-        self.runner = LocalPlatform(
+        lines: list[str] = []
+        runner = LocalPlatform(
             data_dir=data_dir,
             http_port=free_port(),
             nats_port=free_port(),
             env={"PREPAI_LLM_PROVIDER": "scripted"},
             services=default_services(),
-            log=self.lines.append,
+            log=lines.append,
             ready_timeout_s=60,
         )
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="platform", daemon=True)
+        super().__init__(runner, lines)
         self.http = httpx.Client(base_url=self.runner.base_url, timeout=30)
         self.pids: dict[str, list[int]] = {}
 
@@ -50,28 +46,13 @@ class FuzzPlatform:
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.runner.http_port}"
 
-    def _run(self, coro: Coroutine[Any, Any, T], timeout_s: float) -> T:
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout_s)
-
-    def start(self) -> None:
-        self._thread.start()
-        try:
-            self._run(self.runner.start(), 120)
-        except BaseException:
-            print("\n".join(self.lines[-60:]))
-            self.close()
-            raise
+    def start(self) -> None:  # type: ignore[override]
+        super().start(120)
         self.pids = {name: self.runner.pids(name) for name in SERVICES}
 
     def close(self) -> None:
         self.http.close()
-        if self._thread.is_alive():
-            try:
-                self._run(self.runner.stop(), 60)
-            finally:
-                self._loop.call_soon_threadsafe(self._loop.stop)
-                self._thread.join(10)
-        self._loop.close()
+        super().close()
 
     def new_session(self, name: str = "Ada Fuzz", interview_type: str = "coding") -> str:
         response = self.http.post(

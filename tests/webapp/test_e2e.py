@@ -8,20 +8,19 @@ every page at desktop and phone size go to frontend/test-results/screenshots/ (p
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import shutil
-import threading
 import wave
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
 
 from deploy.local_platform import REPO_ROOT, LocalPlatform, default_services, free_port
+from tests.threaded_platform import ThreadedPlatform
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -38,55 +37,35 @@ BROWSER_ARGS = [
     "--no-first-run",
     "--autoplay-policy=no-user-gesture-required",
 ]
-T = TypeVar("T")
 
 from playwright import sync_api  # noqa: E402  (installed by `make test`: a missing one must fail, not skip)
 
 
-class WebPlatform:
+class WebPlatform(ThreadedPlatform):
     """The platform in a background thread (its own event loop), so Playwright's sync API runs in the test's."""
 
     def __init__(self, data_dir: Path) -> None:
-        self.lines: list[str] = []
         models = REPO_ROOT / "data" / "models"  # the joined model files, shared between runs
         models.mkdir(parents=True, exist_ok=True)
         (data_dir / "models").symlink_to(models, target_is_directory=True)
-        self.runner = LocalPlatform(
+        lines: list[str] = []
+        runner = LocalPlatform(
             data_dir=data_dir,
             http_port=free_port(),
             nats_port=free_port(),
             env={"PREPAI_LLM_PROVIDER": "scripted", "PREPAI_SCRIPTED_WORD_DELAY_S": "0.01"},
             services=default_services(),
-            log=self.lines.append,
+            log=lines.append,
             ready_timeout_s=300,
         )
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="platform", daemon=True)
+        super().__init__(runner, lines)
 
     @property
     def url(self) -> str:
         return self.runner.base_url
 
-    def _run(self, coro: Coroutine[Any, Any, T], timeout_s: float) -> T:
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout_s)
-
-    def start(self) -> None:
-        self._thread.start()
-        try:
-            self._run(self.runner.start(), 320)
-        except BaseException:
-            print("\n".join(self.lines[-80:]))
-            self.close()
-            raise
-
-    def close(self) -> None:
-        if self._thread.is_alive():
-            try:
-                self._run(self.runner.stop(), 60)
-            finally:
-                self._loop.call_soon_threadsafe(self._loop.stop)
-                self._thread.join(10)
-        self._loop.close()
+    def start(self) -> None:  # type: ignore[override]
+        super().start(320, log_lines_on_failure=80)
 
 
 @pytest.fixture(scope="module")
@@ -365,14 +344,14 @@ def test_a_dropped_socket_reconnects_without_losing_the_turn(platform: WebPlatfo
     start_interview(page, platform.url, "amazon_sde", "Edsger Dijkstra")
     transcript = page.get_by_test_id("transcript")
     expect(transcript.get_by_test_id("message-assistant")).to_have_count(1, timeout=60_000)
-    old_pid = platform._run(platform.runner.kill("gateway", restart=True), 30)
+    old_pid = platform.run(platform.runner.kill("gateway", restart=True), 30)
     status = page.get_by_test_id("connection-status")
     expect(status).to_contain_text("reconnecting", timeout=15_000)
     page.get_by_test_id("text-input").fill("I led the migration of our billing service to event sourcing.")
     page.get_by_test_id("send").click()
     expect(page.get_by_role("alert").filter(has_text="offline")).to_be_visible()
     shoot(page, "08-reconnecting")
-    platform._run(platform.runner.wait_restarted("gateway", old_pid), 60)
+    platform.run(platform.runner.wait_restarted("gateway", old_pid), 60)
     expect(status).to_be_hidden(timeout=60_000)
     expect(transcript.get_by_test_id("message-user")).to_have_count(1, timeout=30_000)
     expect(transcript.get_by_test_id("message-user")).to_contain_text("event sourcing")
