@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 .PHONY: install frontend run test test-fast lint bench docs clean
 
-$(STAMP): requirements.txt requirements-dev.txt requirements-llm.txt deploy/install.sh
+$(STAMP): requirements.txt requirements-dev.txt requirements-llm.txt requirements-nodeps.txt deploy/install.sh
 	bash deploy/install.sh
 	touch $@
 

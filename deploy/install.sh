@@ -44,6 +44,8 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 echo ">> pip: platform and test dependencies"
 "$VENV/bin/pip" install -q -r requirements.txt -r requirements-dev.txt
+# Without their declared dependencies (torch): see requirements-nodeps.txt.
+"$VENV/bin/pip" install -q --no-deps -r requirements-nodeps.txt
 
 if ! "$VENV/bin/python" -c "import llama_cpp" >/dev/null 2>&1; then
   echo ">> pip: building llama-cpp-python from source (first run only: about 6-8 minutes on 2 cores)"
