@@ -35,6 +35,32 @@ class EducationEntry(_CamelModel):
     year: int | None = Field(default=None, description="graduation (or last) year")
 
 
+SkillSource = Literal["taxonomy", "alias", "similar", "list_item"]
+
+
+class SkillEvidence(_CamelModel):
+    """One place a skill was found, so the interviewer and the report can cite it."""
+
+    section: str = Field(description='the section of the CV: "skills", "experience", "header", ...')
+    line: int = Field(description="1-based line number in the extracted text")
+    text: str = Field(description="the line, whitespace collapsed, at most 160 characters")
+    written: str = Field(description="the skill as the CV writes it")
+    source: SkillSource = Field(
+        description="taxonomy: its canonical name; alias: another known form of it; similar: a list item "
+        "merged with the known skill of the same meaning; list_item: an item of a skill list the taxonomy "
+        "does not know, kept as written"
+    )
+
+
+class SkillDetail(_CamelModel):
+    name: str
+    category: str
+    source: SkillSource = Field(description="the strongest source among its mentions")
+    known: bool = Field(description="the skill is in the analyzer's taxonomy")
+    mentions: int
+    evidence: list[SkillEvidence] = Field(default_factory=list, description="the first five mentions")
+
+
 class CvAnalysis(_CamelModel):
     candidate_name: str | None = None
     email: str | None = None
@@ -42,6 +68,7 @@ class CvAnalysis(_CamelModel):
     links: list[str] = Field(default_factory=list)
     skills: list[str] = Field(default_factory=list, description="canonical names, most mentioned first")
     skills_by_category: dict[str, list[str]] = Field(default_factory=dict)
+    skill_details: list[SkillDetail] = Field(default_factory=list, description="in the order of `skills`")
     experience: list[ExperienceEntry] = Field(default_factory=list)
     education: list[EducationEntry] = Field(default_factory=list)
     total_years_experience: float = 0.0

@@ -16,7 +16,7 @@ from services.tools.cv.extract_text import extract_text
 from services.tools.cv.limits import DEFAULT_LIMITS, CvLimits
 from services.tools.cv.sections import split_lines
 from services.tools.cv.skills import SkillReport, find_skills
-from shared.cv import CvAnalysis, ExperienceEntry, PrimaryField
+from shared.cv import CvAnalysis, ExperienceEntry, PrimaryField, SkillDetail
 
 FIELD_LABELS: dict[PrimaryField, str] = {
     "backend": "backend engineering",
@@ -92,6 +92,7 @@ def analyze_cv(
         links=contact.links,
         skills=skill_report.skills,
         skills_by_category=skill_report.by_category,
+        skill_details=skill_details(skill_report),
         experience=experience,
         education=education,
         total_years_experience=years,
@@ -103,6 +104,20 @@ def analyze_cv(
     )
     analysis.summary = build_summary(analysis, skill_report)
     return analysis
+
+
+def skill_details(report: SkillReport) -> list[SkillDetail]:
+    return [
+        SkillDetail(
+            name=name,
+            category=report.catalogue[name].category,
+            source=report.sources[name],
+            known=report.catalogue[name].known,
+            mentions=report.mentions[name],
+            evidence=report.evidence[name],
+        )
+        for name in report.skills
+    ]
 
 
 def primary_field(report: SkillReport, experience: list[ExperienceEntry]) -> PrimaryField | None:
@@ -164,7 +179,12 @@ def _latest_job(experience: list[ExperienceEntry]) -> ExperienceEntry | None:
 
 def _summary_skills(report: SkillReport) -> list[str]:
     generic = {"practices", "tools", "testing"}
-    specific = [name for name in report.skills if report.catalogue[name].category not in generic]
+    # Known, specific skills first: an unknown list item may be anything from "Pact" to "Teamwork".
+    specific = [
+        name
+        for name in report.skills
+        if report.catalogue[name].known and report.catalogue[name].category not in generic
+    ]
     chosen = specific[:_SUMMARY_SKILLS]
     if len(chosen) < _SUMMARY_SKILLS:
         chosen += [name for name in report.skills if name not in chosen][: _SUMMARY_SKILLS - len(chosen)]

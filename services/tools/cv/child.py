@@ -23,9 +23,10 @@ from PIL import Image  # noqa: F401
 from services.tools.cv.analyze import analyze_cv
 from services.tools.cv.errors import CvError
 from services.tools.cv.limits import MIB, CvLimits
+from services.tools.cv.skill_lists import preload as preload_skill_lists
 from services.tools.cv.skills import load_taxonomy
 
-load_taxonomy()
+preload_skill_lists(load_taxonomy())
 
 _MAX_CHILD_FILE_BYTES = 256 * MIB  # tesseract writes its image and its text to temporary files
 _MAX_OPEN_FILES = 256

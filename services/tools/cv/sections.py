@@ -37,7 +37,8 @@ _HEADINGS: dict[str, tuple[str, ...]] = {
     "other": (
         "awards", "honors", "honours", "achievements", "publications", "interests", "hobbies", "references",
         "volunteering", "volunteer experience", "activities", "leadership", "awards and honors",
-        "additional information", "extracurricular activities",
+        "additional information", "extracurricular activities", "outside work", "outside of work",
+        "personal interests", "interests and hobbies", "hobbies and interests",
     ),
 }  # fmt: skip
 _HEADING_LOOKUP = {phrase: name for name, phrases in _HEADINGS.items() for phrase in phrases}

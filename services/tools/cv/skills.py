@@ -1,12 +1,21 @@
-"""Skills found anywhere in a CV, by canonical name, from the taxonomy in taxonomy.yaml.
+"""Skills found anywhere in a CV: taxonomy forms in the text, plus the items of skill lists it does not know.
 
-Every form (name or alias) is matched at token boundaries that understand "C++", "C#", ".NET", "Node.js"
-and "CI/CD". Overlapping hits keep the longest ("Spring Boot" over "Spring", "T-SQL" over "SQL").
-Forms that are also ordinary words ("Go", "C", "R", "Swift", "Rust", marked `ambiguous`) count only with
-their exact case and in a technical context: a skills section or a "Languages:" label, right next to
-another skill ("Python/Go", "Kafka and Go"), before a technical noun ("Rust developer", "Go services"),
-or after "written in", "built ... in" and the like. "we had to go", "C-level", "R&D", "Swift delivery"
-and "rust belt" therefore never count.
+Matching (Taxonomy.mentions): the text is cut into tokens that understand "C++", "C#", ".NET" and "Node.js";
+every run of up to MAX_FORM_TOKENS tokens is looked up by its form key (taxonomy.form_key), longest first,
+and overlapping hits keep the longest ("Spring Boot" over "Spring", "T-SQL" over "SQL"). A token with a
+version or a possessive glued on ("Python3.11", "Vue3", "Docker's") is also tried without it.
+
+Forms that are also ordinary words ("Go", "C", "R", "Swift", "Helm", marked ambiguous) count only with their
+exact case and in a technical context: an item of a skill list, right next to another skill ("Python/Go",
+"Kafka and Go"), before a technical noun ("Rust developer", "Helm charts"), after a technical verb ("wrote
+the team's first Helm charts", "configured Vault") or "written in", "experience with". "we had to go",
+"C-level", "R&D", "Swift delivery" and "rust belt" never count. A language a sentence gives only as what
+someone else's code was written in ("joined a team whose services were written in Scala") is not the
+candidate's skill.
+
+List items the taxonomy does not know come from skill_lists.py; skill_similarity.py merges them with a
+taxonomy skill of the same meaning. Every skill keeps its evidence: the section and line of each mention,
+and whether it came from the taxonomy's name, an alias, a similar skill or a list item.
 """
 
 from __future__ import annotations
@@ -14,30 +23,57 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING
 
 from services.tools.cv.sections import Line, split_lines
+from services.tools.cv.taxonomy import (
+    DATA_DIR,
+    MAX_FORM_TOKENS,
+    TOKEN_RE,
+    Form,
+    TaxonomyData,
+    form_key,
+    load_taxonomy_data,
+)
+from shared.cv import SkillEvidence, SkillSource
 
-TAXONOMY_PATH = Path(__file__).with_name("taxonomy.yaml")
-_SHORT_FORM = 3  # forms this short are always matched with their exact case
+if TYPE_CHECKING:
+    from services.tools.cv.skill_similarity import SimilarSkills
 
-# Boundaries: a form may not continue a word, a dotted name ("node.js" holds "js") or an e-mail/handle.
-_LEFT = r"(?<![A-Za-z0-9_#+@$])(?<![A-Za-z0-9]\.)(?<![A-Za-z0-9]-)"
-_RIGHT = r"(?![A-Za-z0-9_#+])(?!\.[A-Za-z0-9])"
-# Ambiguous forms are also refused before "-word" (C-level, Go-live), "&" (R&D) and "'s"/"." initials.
-_AMBIGUOUS_RIGHT = r"(?!-[A-Za-z])(?!\s?&)(?!['’][A-Za-z]{2})(?!\.\s?[A-Z]\.)"
-_AMBIGUOUS_LEFT = r"(?<!&)"
+OTHER_CATEGORY = "other"  # list items whose category nothing suggests
+# Between two tokens of one form: " ", " / ", " - ", and the doubled spaces of justified PDF text.
+_MAX_GAP_CHARS = 6
+_MAX_GAP_MARKS = 2
+_WRAPPED_LINE_CHARS = 40
+_GLUED_VERSION_RE = re.compile(r"^(.*[A-Za-z+#])v?\d+(?:\.\d+)*[a-z]?$")
+_POSSESSIVE_RE = re.compile(r"^(.+)['’]s$")
+_SHARED_HEAD_RE = re.compile(
+    r"\b([A-Za-z][\w-]{2,})\s*(?:,|\band\b|\bor\b|&|/)\s*(?:[A-Za-z][\w-]*\s+){1,2}?"
+    r"(testing|tests|test|development|engineering|design|management|programming|analysis|modelling|modeling|"
+    r"learning|architecture|security)\b",
+    re.IGNORECASE,
+)
+_VERSION_PLUS_RE = re.compile(r"^(.*\d)\+$")  # "ES6+", "Java8+"; never "C++"
+_MIN_STEM = 3
+# Ambiguous forms are refused before "-word" (C-level, Go-live), "&" (R&D), and "." initials (R. J. Smith).
+_AMBIGUOUS_REFUSED_AFTER_RE = re.compile(r"^(?:-[A-Za-z]|\s?&|\.\s?[A-Z]\.)")
+_MASK_RE = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+    r"|(?:https?://|www\.)\S+"  # URLs
+    r"|\b(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com|medium\.com|stackoverflow\.com)/\S*",
+    re.IGNORECASE,
+)
 
 _SKILL_LABEL_RE = re.compile(
-    r"^\s*(?:•\s*)?(?:(?:technical|core|key|programming|other)\s+)?"
-    r"(?:skills?|languages?|technologies|tech(?:nology)?\s*stack|stack|tools?|frameworks?|libraries|"
+    r"^\s*(?:[•\-*·]\s*)?(?:(?:technical|core|key|programming|other|main|additional)\s+)?"
+    r"(?:skills?|languages?|technologies|tech(?:nology)?\s*stack|stack|tools?(?:\s+used)?|frameworks?|libraries|"
     r"platforms?|databases?|cloud|devops|environment|tech|proficient\s+in|familiar\s+with|"
-    r"expertise|competencies|infrastructure|testing|mobile|frontend|backend|data)\s*(?:&\s*\w+\s*)?[:|]",
+    r"expertise|competencies|infrastructure|testing|mobile|frontend|backend|data|ml|ai|observability|"
+    r"monitoring|security|methods|methodologies|domains?|software|systems|hardware|ci\s*/\s*cd|iac|"
+    r"technologies\s+used|analytics|bi|design|management|other)\s*(?:(?:&|and)\s*\w+\s*)?[:|]",
     re.IGNORECASE,
 )
 # What may sit between two skills of one list or phrase: "Python/Go", "Kafka and Go", "SQL on Snowflake".
@@ -46,7 +82,7 @@ _LIST_GAP_RE = re.compile(
 )
 _NEXT_WORD_RE = re.compile(r"^\s*([A-Za-z][\w.+#-]*)")
 _ITEM_SEPARATORS = ",;|/•·()[]"
-_VERSION_RE = re.compile(r"^\s*v?\d+(?:\.\d+)*\+?\s*$")
+_VERSION_RE = re.compile(r"^\s*v?\d+(?:\.\d+)*(?:\+|\.x)?\s*$")
 _CUE_AFTER = {
     "developer", "developers", "engineer", "engineers", "programmer", "programmers", "programming", "code",
     "codebase", "codebases", "service", "services", "microservice", "microservices", "backend", "back-end",
@@ -54,20 +90,82 @@ _CUE_AFTER = {
     "language", "script", "scripts", "toolchain", "compiler", "crate", "crates", "goroutines", "project",
     "projects", "stack", "server", "servers", "api", "apis", "cli", "binaries", "runtime", "ecosystem",
     "framework", "frameworks", "development", "tooling", "packages", "package", "workers", "daemon",
+    "manifests", "manifest", "chart", "charts", "cluster", "clusters", "pipeline", "pipelines", "playbook",
+    "playbooks", "recipes", "cookbooks", "dashboards", "dashboard", "queries", "jobs", "tests", "test", "suite",
+    "suites", "templates", "configs", "configuration", "deployments", "deployment", "instances", "instance",
+    "workflows", "workflow", "plugins", "plugin", "components", "bindings", "integration", "integrations",
+    "queues", "topics", "models", "notebooks", "operator", "operators", "policies", "secrets", "alerts",
+    "alerting", "provider", "providers", "resources", "stacks", "agents", "agent", "tasks", "dags", "shaders",
+    "scenes", "specs", "reports", "migrations", "schemas", "endpoints", "runners", "images", "containers",
 }  # fmt: skip
+_PLAIN_WORDS = {
+    "of",
+    "and",
+    "or",
+    "the",
+    "a",
+    "an",
+    "to",
+    "for",
+    "in",
+    "on",
+    "with",
+    "by",
+    "from",
+    "at",
+    "as",
+}
 _CUE_BEFORE_RE = re.compile(
     r"(?:\b(?:written|implemented|developed|built|build|building|coded|coding|programming|programmed|"
-    r"rewritten|rewrote|ported|migrated|wrote|writing|proficient|fluent|experienced|experience|expertise|"
-    r"skilled|knowledge|familiar|familiarity)\b[^.;:!?\n]{0,40}?\b(?:in|with|of|to|into|using)\s+)$",
+    r"rewritten|rewrote|ported|migrated|moved|wrote|writing|proficient|fluent|experienced|experience|expertise|"
+    r"skilled|knowledge|familiar|familiarity)\b[^.;:!?\n]{0,40}?\b(?:in|with|of|to|into|using|on)\s+$)"
+    r"|(?:\b(?:wrote|write|writing|deployed|deploying|configured|configuring|maintained|maintaining|automated|"
+    r"introduced|adopted|administered|operated|operating|provisioned|instrumented|containeri[sz]ed|"
+    r"orchestrated|upgraded|tuned|scaled|ran|running|using|used|via|set\s+up|rolled\s+out|migrated\s+to|"
+    r"moved\s+to|switched\s+to)\s+(?:(?:the|a|an|our|my|its|their|new|first|existing|several|multiple|all|"
+    r"custom|internal|[A-Za-z]+['’]s)\s+){0,3}$)",
     re.IGNORECASE,
 )
+# Someone else's code: "a team whose services were written in Scala", "their backend is built in Go".
+_FOREIGN_CODE_RE = re.compile(
+    r"\b(?:whose|their|his|her|other\s+teams?['’]?s?|(?:team|teams|company|client|vendor|partner)['’]s?)\b"
+    r"[^.;:!?\n]{0,60}\b(?:written|built|implemented|coded|running|ran|developed)\s+(?:in|on|with)\s+"
+    r"(?:[\w.+#/-]+(?:\s*,\s*|\s+(?:and|or)\s+))*$"  # and the rest of the list: "in Caffe and Lua"
+    r"|\b(?:marketing|sales|finance|legal|hr|business|other|another|client|customer|partner|vendor|ops)\s+"
+    r"teams?['’]s?\s+(?:[\w.+#/-]+(?:\s*,\s*|\s+(?:and|or)\s+|\s+)){0,3}$",  # "the marketing team's Salesforce"
+    re.IGNORECASE,
+)
+# The candidate disowns what a clause names: "run by another department", "I never coded on it".
+_DISOWNED_RE = re.compile(
+    r"\b(?:never|not)\s+(?:\w+\s+){0,2}?(?:coded|code|written|wrote|write|used|worked|touched|programmed|"
+    r"developed)\b"
+    r"|\boutside\s+(?:of\s+)?(?:our|my|the)\s+(?:team['’]s\s+)?scope\b"
+    r"|\b(?:run|owned|maintained|managed|operated|built|developed|written)\s+by\s+(?:a\s+|an\s+|the\s+)?"
+    r"(?:separate|another|other|different|external|third[- ]party|vendor|client['’]s|partner)\b"
+    r"|\b(?:another|a\s+separate|a\s+different)\s+(?:department|team|vendor|group|company)\b"
+    r"|\bwe\s+only\s+(?:ever\s+)?(?:received|tested|consumed|called|read|used)\b"
+    r"|\bworked\s+beside\b|\bbeside\s+the\s+team\b",
+    re.IGNORECASE,
+)
+_BACK_REFERENCE_RE = re.compile(r"\b(?:it|either|them|those|these|neither|that\s+one)\b", re.IGNORECASE)
+_SENTENCE_END_RE = re.compile(r"[.!?](?=\s)|\n\s*\n|\n\s*[•\-*·–]\s")
+# "paired with the Android developers": people named by their skill are other people.
+_OTHERS_BEFORE_RE = re.compile(
+    r"\b(?:with|for|to|alongside|beside|and)\s+(?:the|our|their)\s+$", re.IGNORECASE
+)
+_OTHERS_AFTER_RE = re.compile(r"^\s+(?:developers|engineers|team|teams|folks|people|devs)\b", re.IGNORECASE)
+# Header lines with a link or a contact label ("GitHub: github.com/x") and degree subjects are not skills.
+_CONTACT_LINE_RE = re.compile(
+    r"https?://|www\.|@|\b(?:github|gitlab|linkedin|e-?mail|phone|tel)\s*:", re.IGNORECASE
+)
+_NOT_SKILL_SECTIONS = {"education"}
+_LISTED_ONLY = {"domains"}
+_CLAIMING_SECTIONS = {"summary"}  # "ten years in payments processing" is a claim
+_SHORT_IN_HEADER = 3
 _CONTEXT_SECTIONS = {"skills"}
-_MASK_RE = re.compile(
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
-    r"|(?:https?://|www\.)\S+"  # URLs
-    r"|\b(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com|medium\.com|stackoverflow\.com)/\S*",
-    re.IGNORECASE,
-)
+_SOURCE_RANK: dict[SkillSource, int] = {"taxonomy": 0, "alias": 1, "similar": 2, "list_item": 3}
+_MAX_EVIDENCE = 5
+_EVIDENCE_CHARS = 160
 
 
 @dataclass(frozen=True)
@@ -75,14 +173,7 @@ class Skill:
     name: str
     category: str
     fields: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class _Form:
-    text: str
-    skill: Skill
-    case_sensitive: bool
-    ambiguous: bool
+    known: bool = True  # False: a list item the taxonomy does not know, kept as written
 
 
 @dataclass(frozen=True)
@@ -91,6 +182,8 @@ class SkillMention:
     start: int
     end: int
     ambiguous: bool
+    source: SkillSource = "taxonomy"
+    alternatives: tuple[Skill, ...] = ()  # other skills a shared ambiguous form may mean ("TF")
 
 
 @dataclass(frozen=True)
@@ -99,79 +192,120 @@ class SkillReport:
     by_category: dict[str, list[str]]
     mentions: dict[str, int]
     catalogue: dict[str, Skill]
+    evidence: dict[str, list[SkillEvidence]] = field(default_factory=dict)
+    sources: dict[str, SkillSource] = field(default_factory=dict)  # the strongest source of each skill
 
 
 class Taxonomy:
-    """The compiled taxonomy: a handful of large regexes and a lookup from matched text to skill."""
+    """The compiled taxonomy: dictionaries from form keys to skills, and the token scanner over a text."""
 
-    def __init__(self, raw: dict[str, Any]) -> None:
-        category_fields: dict[str, list[str]] = raw["categories"]
-        self.skills: dict[str, Skill] = {}
-        forms: list[_Form] = []
-        for entry in raw["skills"]:
-            skill = Skill(
-                name=str(entry["name"]),
-                category=str(entry["category"]),
-                fields=tuple(entry.get("fields", category_fields[entry["category"]])),
-            )
-            self.skills[skill.name] = skill
-            forms.extend(_forms_of(entry, skill))
-        self._insensitive = {_key(f.text, False): f for f in forms if not f.case_sensitive}
-        self._sensitive = {_key(f.text, True): f for f in forms if f.case_sensitive}
-        self._patterns = [
-            _compile([f for f in forms if not f.case_sensitive], re.IGNORECASE, ambiguous=False),
-            _compile([f for f in forms if f.case_sensitive and not f.ambiguous], 0, ambiguous=False),
-            _compile([f for f in forms if f.ambiguous], 0, ambiguous=True),
-        ]
+    def __init__(self, data: TaxonomyData) -> None:
+        self.data = data
+        self.skills: dict[str, Skill] = {
+            name: Skill(name, entry.category, tuple(entry.fields or data.categories[entry.category]))
+            for name, entry in data.entries.items()
+        }
+        self._sensitive: dict[str, list[Form]] = {}
+        self._insensitive: dict[str, list[Form]] = {}
+        for form in data.forms:
+            table = self._sensitive if form.case_sensitive else self._insensitive
+            table.setdefault(form.key, []).append(form)
+
+    def lookup(self, text: str) -> list[Form]:
+        """The forms a stretch of text is (exact case first), [] when none."""
+        return self._forms_of_key(form_key(text, True))
+
+    def _forms_of_key(self, key: str) -> list[Form]:
+        return self._sensitive.get(key) or self._insensitive.get(key.lower()) or []
 
     def mentions(self, text: str) -> list[SkillMention]:
         """All non-overlapping hits, before the context check of ambiguous forms."""
         masked = _MASK_RE.sub(lambda m: " " * len(m.group(0)), text)
+        tokens = list(TOKEN_RE.finditer(masked))
         candidates: list[SkillMention] = []
-        for pattern in self._patterns:
-            if pattern is None:
+        for index, token in enumerate(tokens):
+            if _continues_a_word(masked, token.start()):
                 continue
-            for match in pattern.finditer(masked):
-                form = self._form_of(match.group(0))
-                if form is not None:
-                    candidates.append(SkillMention(form.skill, match.start(), match.end(), form.ambiguous))
+            hit = self._longest_form_at(masked, tokens, index)
+            if hit is not None:
+                candidates.append(hit)
+        candidates += self._shared_head_mentions(masked)
         return _longest_non_overlapping(candidates)
 
-    def _form_of(self, matched: str) -> _Form | None:
-        return self._sensitive.get(_key(matched, True)) or self._insensitive.get(_key(matched, False))
+    def _shared_head_mentions(self, text: str) -> list[SkillMention]:
+        """ "Exploratory and regression testing", "unit and UI tests": the first word shares the last one."""
+        found = []
+        for match in _SHARED_HEAD_RE.finditer(text):
+            forms = [
+                form
+                for form in self._forms_of_key(f"{match.group(1)} {match.group(2)}")
+                if not form.ambiguous
+            ]
+            if forms:
+                found.append(self._mention(forms, match.start(1), match.end(1)))
+        return found
 
+    def _longest_form_at(self, text: str, tokens: list[re.Match[str]], index: int) -> SkillMention | None:
+        best: tuple[list[Form], int] | None = None
+        key = tokens[index].group(0)
+        for last in range(index, min(index + MAX_FORM_TOKENS, len(tokens))):
+            if last > index:
+                gap = text[tokens[last - 1].end() : tokens[last].start()]
+                squeezed = "".join(gap.split())
+                if (
+                    len(gap) > _MAX_GAP_CHARS
+                    or len(squeezed) > _MAX_GAP_MARKS
+                    or not _joins(text, gap, tokens[last])
+                ):
+                    break
+                key += (" " if squeezed in ("", "-") else squeezed) + tokens[last].group(0)
+            forms = self._forms_of_key(key)
+            if forms:
+                best = (forms, last)
+        if best is None:
+            return self._glued_form(tokens[index])
+        forms, last = best
+        return self._mention(forms, tokens[index].start(), tokens[last].end())
 
-def _forms_of(entry: dict[str, Any], skill: Skill) -> list[_Form]:
-    name_flag = "?" if entry.get("ambiguous") else ("=" if entry.get("case_sensitive") else "")
-    forms: list[_Form] = []
-    for raw_form in [name_flag + skill.name, *entry.get("aliases", [])]:
-        text = str(raw_form)
-        marker = text[0] if text[:1] in ("=", "?") else ""
-        text = text[len(marker) :]
-        short = len(text) <= _SHORT_FORM
-        forms.append(_Form(text, skill, case_sensitive=bool(marker) or short, ambiguous=marker == "?"))
-    return forms
-
-
-def _key(text: str, case_sensitive: bool) -> str:
-    """Spaces and hyphens are interchangeable inside a form; case too unless the form says otherwise."""
-    collapsed = re.sub(r"[\s-]+", " ", text.strip())
-    return collapsed if case_sensitive else collapsed.lower()
-
-
-def _compile(forms: list[_Form], flags: int, *, ambiguous: bool) -> re.Pattern[str] | None:
-    if not forms:
+    def _glued_form(self, token: re.Match[str]) -> SkillMention | None:
+        """ "Python3.11", "Vue3", "Docker's": the token without its version or possessive."""
+        for pattern in (_VERSION_PLUS_RE, _GLUED_VERSION_RE, _POSSESSIVE_RE):
+            stem = pattern.match(token.group(0))
+            if stem and len(stem.group(1)) >= _MIN_STEM:
+                forms = [form for form in self._forms_of_key(stem.group(1)) if not form.ambiguous]
+                if forms:
+                    return self._mention(forms, token.start(), token.end())
         return None
-    # Longest first, so the alternation prefers "Spring Boot" to "Spring" at the same position.
-    bodies = sorted({_form_regex(f.text) for f in forms}, key=len, reverse=True)
-    left = _LEFT + (_AMBIGUOUS_LEFT if ambiguous else "")
-    right = _RIGHT + (_AMBIGUOUS_RIGHT if ambiguous else "")
-    return re.compile(f"{left}(?:{'|'.join(bodies)}){right}", flags)
+
+    def _mention(self, forms: list[Form], start: int, end: int) -> SkillMention:
+        skills = tuple(self.skills[form.skill_name] for form in forms)
+        return SkillMention(
+            skill=skills[0],
+            start=start,
+            end=end,
+            ambiguous=forms[0].ambiguous,
+            source="alias" if forms[0].is_alias else "taxonomy",
+            alternatives=skills[1:],
+        )
 
 
-def _form_regex(text: str) -> str:
-    parts = re.split(r"[\s-]+", text.strip())
-    return r"[\s-]+".join(re.escape(part) for part in parts)
+def _joins(text: str, gap: str, next_token: re.Match[str]) -> bool:
+    """A form may run over a line break only where prose wrapped ("models running on NVIDIA\nJetson")."""
+    if "\n" not in gap:
+        return True
+    if gap.count("\n") > 1:
+        return False
+    line_start = text.rfind("\n", 0, next_token.start() - len(gap)) + 1
+    previous = text[line_start : next_token.start() - len(gap)].rstrip()
+    return len(previous) >= _WRAPPED_LINE_CHARS and previous[-1:] not in ".,;:|•·"
+
+
+def _continues_a_word(text: str, start: int) -> bool:
+    """A form may not start inside a handle ("@react", "$R") or a hyphenated word ("non-Java")."""
+    before = text[start - 1] if start else ""
+    if before in ("@", "$", "&"):
+        return True
+    return before == "-" and start >= 2 and text[start - 2].isalnum()
 
 
 def _longest_non_overlapping(candidates: list[SkillMention]) -> list[SkillMention]:
@@ -185,42 +319,99 @@ def _longest_non_overlapping(candidates: list[SkillMention]) -> list[SkillMentio
     return sorted(chosen, key=lambda m: m.start)
 
 
-@lru_cache(maxsize=1)
-def load_taxonomy(path: Path = TAXONOMY_PATH) -> Taxonomy:
-    # libyaml's loader reads the taxonomy in 0.05 s, the pure-Python one in 0.4 s.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with path.open(encoding="utf-8") as handle:
-        return Taxonomy(yaml.load(handle, Loader=loader))  # a safe loader either way
+@lru_cache(maxsize=4)
+def load_taxonomy(folder: Path = DATA_DIR) -> Taxonomy:
+    return Taxonomy(load_taxonomy_data(folder))
+
+
+# --- finding skills -----------------------------------------------------------------------------------
+
+
+def find_skills(
+    text: str,
+    taxonomy: Taxonomy | None = None,
+    *,
+    ignore_spans: Sequence[tuple[int, int]] = (),
+    similar: SimilarSkills | None = None,
+) -> SkillReport:
+    """Skills of a text. Mentions inside `ignore_spans` (company names: "Shopify", "Stripe") don't count.
+
+    `similar` maps unknown list items to known skills (default: the packaged embedding model).
+    """
+    from services.tools.cv.skill_lists import list_item_mentions
+
+    taxonomy = taxonomy or load_taxonomy()
+    lines = split_lines(text)
+    # Company names ("Shopify") and the labels of skill lists ("ML: TF, Keras") are not the candidate's skills.
+    ignored = [*ignore_spans, *_label_spans(lines)]
+    mentions = [
+        mention
+        for mention in taxonomy.mentions(text)
+        if not any(start <= mention.start and mention.end <= end for start, end in ignored)
+    ]
+    accepted = _accepted_mentions(text, lines, mentions)
+    accepted += list_item_mentions(text, lines, accepted, taxonomy, ignore_spans, similar)
+    return _report(text, lines, _claimed(sorted(accepted, key=lambda m: m.start), lines), taxonomy)
+
+
+def _claims(line: Line) -> bool:
+    return line.section in _CLAIMING_SECTIONS or is_list_line(line)
+
+
+def _claimed(accepted: list[SkillMention], lines: list[Line]) -> list[SkillMention]:
+    """Domains and practices named only in passing ("pipelines for e-commerce", "the outbox pattern") are the
+    setting of a sentence, not a claim: they count when some list of the CV names them."""
+    listed = {m.skill.name for m in accepted if _claims(line_of(lines, m.start)) or m.source == "list_item"}
+    return [m for m in accepted if m.skill.category not in _LISTED_ONLY or m.skill.name in listed]
+
+
+def _label_spans(lines: list[Line]) -> list[tuple[int, int]]:
+    return [(line.start, line.start + end) for line in lines if (end := skill_label_end(line.text))]
+
+
+def _report(text: str, lines: list[Line], accepted: list[SkillMention], taxonomy: Taxonomy) -> SkillReport:
+    counts: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    catalogue = dict(taxonomy.skills)
+    evidence: dict[str, list[SkillEvidence]] = {}
+    sources: dict[str, SkillSource] = {}
+    for mention in accepted:
+        name = mention.skill.name
+        counts[name] += 1
+        first_seen.setdefault(name, mention.start)
+        catalogue.setdefault(name, mention.skill)
+        if _SOURCE_RANK[mention.source] < _SOURCE_RANK[sources.get(name, "list_item")] or name not in sources:
+            sources[name] = mention.source
+        found = evidence.setdefault(name, [])
+        if len(found) < _MAX_EVIDENCE:
+            found.append(_evidence(text, lines, mention))
+    ordered = sorted(counts, key=lambda name: (-counts[name], first_seen[name]))
+    by_category: dict[str, list[str]] = {}
+    for name in ordered:
+        by_category.setdefault(catalogue[name].category, []).append(name)
+    return SkillReport(ordered, by_category, dict(counts), catalogue, evidence, sources)
+
+
+def _evidence(text: str, lines: list[Line], mention: SkillMention) -> SkillEvidence:
+    line = line_of(lines, mention.start)
+    quote = " ".join(line.text.split())
+    if len(quote) > _EVIDENCE_CHARS:
+        quote = quote[: _EVIDENCE_CHARS - 1].rstrip() + "…"
+    return SkillEvidence(
+        section=line.section,
+        line=line.number + 1,
+        text=quote,
+        written=text[mention.start : mention.end],
+        source=mention.source,
+    )
 
 
 # --- context of ambiguous forms ---------------------------------------------------------------------
 
 
-def find_skills(
-    text: str, taxonomy: Taxonomy | None = None, *, ignore_spans: Sequence[tuple[int, int]] = ()
-) -> SkillReport:
-    """Skills of a text. Mentions inside `ignore_spans` (company names: "Shopify", "Stripe") don't count."""
-    taxonomy = taxonomy or load_taxonomy()
-    lines = split_lines(text)
-    mentions = [
-        mention
-        for mention in taxonomy.mentions(text)
-        if not any(start <= mention.start and mention.end <= end for start, end in ignore_spans)
-    ]
-    accepted = _accepted_mentions(text, lines, mentions)
-    counts: Counter[str] = Counter()
-    first_seen: dict[str, int] = {}
-    for mention in accepted:
-        counts[mention.skill.name] += 1
-        first_seen.setdefault(mention.skill.name, mention.start)
-    ordered = sorted(counts, key=lambda name: (-counts[name], first_seen[name]))
-    by_category: dict[str, list[str]] = {}
-    for name in ordered:
-        by_category.setdefault(taxonomy.skills[name].category, []).append(name)
-    return SkillReport(ordered, by_category, dict(counts), taxonomy.skills)
-
-
 def _accepted_mentions(text: str, lines: list[Line], mentions: list[SkillMention]) -> list[SkillMention]:
+    has_header = any(line.section == "heading" for line in lines)  # else "header" is the whole text
+    mentions = [m for m in mentions if _is_the_candidates(text, lines, m, has_header=has_header)]
     accepted = [m for m in mentions if not m.ambiguous]
     pending = [m for m in mentions if m.ambiguous]
     # Two rounds: an ambiguous skill accepted in round one can vouch for its neighbour ("Go, Rust").
@@ -228,14 +419,77 @@ def _accepted_mentions(text: str, lines: list[Line], mentions: list[SkillMention
         still_pending = []
         for mention in pending:
             if _has_technical_context(text, lines, mention, accepted):
-                accepted.append(mention)
+                accepted.append(_resolved(mention, text, accepted))
             else:
                 still_pending.append(mention)
         pending = still_pending
     return sorted(accepted, key=lambda m: m.start)
 
 
-def _line_of(lines: list[Line], offset: int) -> Line:
+def _is_the_candidates(text: str, lines: list[Line], mention: SkillMention, *, has_header: bool) -> bool:
+    """False for a mention in a degree, a contact line, someone else's code or a clause the candidate disowns."""
+    line = line_of(lines, mention.start)
+    if line.section in _NOT_SKILL_SECTIONS and not is_list_line(line):
+        return False
+    # The header holds a name, a title, a place and links: "GitHub: ...", "Montréal, QC" are not skills.
+    in_header = has_header and line.section == "header" and not is_list_line(line)
+    if in_header and (_CONTACT_LINE_RE.search(line.text) or mention.end - mention.start <= _SHORT_IN_HEADER):
+        return False
+    before = line.text[: mention.start - line.start]
+    if _FOREIGN_CODE_RE.search(before):
+        return False
+    if _OTHERS_BEFORE_RE.search(before) and _OTHERS_AFTER_RE.match(text[mention.end : mention.end + 20]):
+        return False
+    return not _disowned(text, mention)
+
+
+def _disowned(text: str, mention: SkillMention) -> bool:
+    """The clause of the mention disowns it, or the next clause does by pointing back ("...; I never used it")."""
+    start, end = _sentence_bounds(text, mention.start)
+    clauses: list[tuple[int, int]] = []
+    position = start
+    for semicolon in [*re.finditer(";", text[start:end]), None]:
+        stop = start + semicolon.start() if semicolon else end
+        clauses.append((position, stop))
+        position = stop + 1
+    for index, (low, high) in enumerate(clauses):
+        if not low <= mention.start < high + 1:
+            continue
+        if _DISOWNED_RE.search(text, low, high):
+            return True
+        if index + 1 < len(clauses):
+            following = text[clauses[index + 1][0] : clauses[index + 1][1]]
+            return bool(_DISOWNED_RE.search(following) and _BACK_REFERENCE_RE.search(following))
+    return False
+
+
+def _sentence_bounds(text: str, offset: int) -> tuple[int, int]:
+    window_start = max(0, offset - 400)
+    start = window_start
+    for match in _SENTENCE_END_RE.finditer(text, window_start, offset):
+        start = match.end()
+    following = _SENTENCE_END_RE.search(text, offset, offset + 400)
+    return start, following.start() if following else min(len(text), offset + 400)
+
+
+def _resolved(mention: SkillMention, text: str, accepted: list[SkillMention]) -> SkillMention:
+    """A shared ambiguous form ("TF") means the skill whose fields its neighbours share most."""
+    if not mention.alternatives:
+        return mention
+    nearby = [m.skill for m in accepted if abs(m.start - mention.start) < 200] or [m.skill for m in accepted]
+
+    def affinity(skill: Skill) -> int:
+        return sum(
+            len(set(skill.fields) & set(other.fields)) + (skill.category == other.category)
+            for other in nearby
+        )
+
+    options = (mention.skill, *mention.alternatives)
+    best = max(options, key=affinity)  # ties keep the first-listed skill
+    return SkillMention(best, mention.start, mention.end, True, mention.source)
+
+
+def line_of(lines: list[Line], offset: int) -> Line:
     low, high = 0, len(lines) - 1
     while low < high:
         middle = (low + high + 1) // 2
@@ -246,20 +500,42 @@ def _line_of(lines: list[Line], offset: int) -> Line:
     return lines[low]
 
 
+def is_list_line(line: Line) -> bool:
+    """A line of a skills section, or one that starts with a skill label ("Tools: ...", "Stack |")."""
+    return (line.section in _CONTEXT_SECTIONS and line.section != "heading") or (
+        _SKILL_LABEL_RE.match(line.text) is not None
+    )
+
+
+def skill_label_end(line: str) -> int:
+    """Where the items of a labelled line start ("Testing: " -> after the colon), 0 without a label."""
+    match = _SKILL_LABEL_RE.match(line)
+    return match.end() if match else 0
+
+
 def _has_technical_context(
     text: str, lines: list[Line], mention: SkillMention, accepted: list[SkillMention]
 ) -> bool:
-    line = _line_of(lines, mention.start)
+    after = text[mention.end : mention.end + 6]
+    if _AMBIGUOUS_REFUSED_AFTER_RE.match(after):
+        return False
+    line = line_of(lines, mention.start)
     start, end = mention.start - line.start, mention.end - line.start
-    in_skill_list = line.section in _CONTEXT_SECTIONS or _SKILL_LABEL_RE.match(line.text) is not None
-    if in_skill_list and _is_list_item(line.text, start, end):
+    if is_list_line(line) and _is_list_item(line.text, start, end):
         return True
     if _next_to_accepted(text, mention, accepted):
         return True
-    following = line.text[end:].split()
-    if following and following[0].strip(",.;:()").lower() in _CUE_AFTER:
+    if _technical_noun_follows(line.text[end:]):
         return True
     return _CUE_BEFORE_RE.search(line.text[:start]) is not None
+
+
+def _technical_noun_follows(after: str) -> bool:
+    """ "Rust developer", "Helm charts", and one modifier away: "Espresso UI tests", "Chef cookbook files"."""
+    words = [word.strip(",.;:()").lower() for word in after.split()[:2]]
+    if words and words[0] in _CUE_AFTER:
+        return True
+    return len(words) == 2 and words[0].isalnum() and words[0] not in _PLAIN_WORDS and words[1] in _CUE_AFTER
 
 
 def _is_list_item(line: str, start: int, end: int) -> bool:
@@ -270,7 +546,7 @@ def _is_list_item(line: str, start: int, end: int) -> bool:
     right = end
     while right < len(line) and line[right] not in _ITEM_SEPARATORS:
         right += 1
-    before = line[left:start].strip()
+    before = line[left:start].strip().lstrip("-*•· ")
     after = line[end:right]
     conjunction = before.lower() in ("", "and", "or", "&")
     return conjunction and (not after.strip() or _VERSION_RE.match(after) is not None or after.strip() == ".")
@@ -307,5 +583,6 @@ def _stands_alone(text: str, mention: SkillMention, accepted: list[SkillMention]
 
 
 def is_skill_phrase(text: str) -> bool:
-    """True when any skill form occurs in the text ("Apache Spark" is not a person's name)."""
-    return bool(load_taxonomy().mentions(text))
+    """True when an unambiguous skill form occurs in the text ("Apache Spark" is not a person's name, but
+    "Ruby Chen" and "JANE DOE" may be: "Ruby" and "DOE" also name skills, ambiguously)."""
+    return any(not mention.ambiguous for mention in load_taxonomy().mentions(text))

@@ -8,6 +8,9 @@ Matching rules (stated here so the figures can be read):
   compared like titles; an institution also matches when one name contains the other, e.g.
   "University of California" / "University of California, Berkeley").
 - total years: right when within 0.25 years.
+- skills are alias-tolerant: a name found and a name expected are one skill when the taxonomy reads them as
+  forms of one skill ("GCP" and "Google Cloud"), or when they are the same words ignoring case, spaces,
+  hyphens and a trailing version ("Label Studio" and "label-studio 1.9"). Nothing else is forgiven.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from services.tools.cv.skills import load_taxonomy
+from services.tools.cv.taxonomy import form_key
 from shared.cv import CvAnalysis
 
 FIXTURES = Path(__file__).with_name("fixtures")
@@ -66,14 +71,25 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def skill_key(name: str) -> str:
+    """One key per skill: the taxonomy's canonical name when any of its forms reads so, else the words."""
+    taxonomy = load_taxonomy()
+    stripped = re.sub(r"\s+v?\d+(?:\.\d+)*\+?$", "", name.strip())
+    for text in (name.strip(), stripped):
+        forms = taxonomy.lookup(text)
+        if forms:
+            return forms[0].skill_name
+    return form_key(stripped, False)
+
+
 def score(analysis: CvAnalysis, truth: dict[str, Any]) -> FixtureScore:
-    expected = set(truth["skills"])
-    found = set(analysis.skills)
+    expected = {skill_key(name): name for name in truth["skills"]}
+    found = {skill_key(name): name for name in analysis.skills}
     result = FixtureScore(
         file=truth["file"],
-        true_positives=len(found & expected),
-        false_positives=sorted(found - expected),
-        false_negatives=sorted(expected - found),
+        true_positives=len(found.keys() & expected.keys()),
+        false_positives=sorted(found[key] for key in found.keys() - expected.keys()),
+        false_negatives=sorted(expected[key] for key in expected.keys() - found.keys()),
     )
     result.fields = {
         "name": (analysis.candidate_name or "").lower() == truth["name"].lower(),

@@ -1,7 +1,9 @@
 """Skill precision/recall and field accuracy of analyze_cv on the fixtures, against hand-written truth.
 
-Two sets: fixtures/ (used while developing the analyzer) and fixtures/holdout/ (written after the code was
-frozen; its first-run figures are in services/tools/cv/README.md).
+Sets: fixtures/ (used while developing the analyzer), fixtures/holdout/ (written after the code was
+frozen), and testset/ (15 resumes written blind to the taxonomy by another author, in every format and
+field; the skill targets of the larger taxonomy and the list rules are measured on it). First-run and
+current figures of each are in services/tools/cv/README.md.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import pytest
 from services.tools.cv import analyze_cv
 from tests.tools.cv.scoring import FIXTURES, FixtureScore, load_truths, report, score, totals
 
-SETS = {"dev": FIXTURES, "holdout": FIXTURES / "holdout"}
+TESTSET = Path(__file__).with_name("testset")
+SETS = {"dev": FIXTURES, "holdout": FIXTURES / "holdout", "testset": TESTSET}
+FIELD_CHECKED = ("dev", "holdout")  # the test set is for skills: its scans lose accents ("María" -> "Maria")
 TRUTHS = {name: load_truths(folder) for name, folder in SETS.items()}
 CASES = [(name, index) for name in SETS for index in range(len(TRUTHS[name]))]
 
@@ -38,6 +42,9 @@ def scores() -> dict[str, list[FixtureScore]]:
 def test_there_are_enough_fixtures_of_every_format() -> None:
     truths = TRUTHS["dev"] + TRUTHS["holdout"]
     assert len(TRUTHS["dev"]) >= 6
+    assert len(TRUTHS["testset"]) >= 12
+    assert {truth["file"].rsplit(".", 1)[1] for truth in TRUTHS["testset"]} == {"pdf", "docx", "txt"}
+    assert sum(truth["extraction_method"] == "ocr" for truth in TRUTHS["testset"]) >= 2
     assert {truth["file"].rsplit(".", 1)[1] for truth in truths} == {"pdf", "docx", "txt"}
     assert sum(truth["extraction_method"] == "ocr" for truth in truths) >= 2
     for name, folder in SETS.items():
@@ -48,8 +55,8 @@ def test_there_are_enough_fixtures_of_every_format() -> None:
 @pytest.mark.parametrize("name", SETS)
 def test_overall_skill_precision_and_recall(scores: dict[str, list[FixtureScore]], name: str) -> None:
     overall = totals(scores[name])
-    assert overall.precision >= 0.9
-    assert overall.recall >= 0.85
+    assert overall.precision >= 0.92
+    assert overall.recall >= 0.92
 
 
 @pytest.mark.parametrize(("name", "index"), CASES, ids=[f"{n}/{TRUTHS[n][i]['file']}" for n, i in CASES])
@@ -61,7 +68,7 @@ def test_each_fixture_has_reasonable_skills(
     assert result.recall >= 0.75, result.false_negatives
 
 
-@pytest.mark.parametrize("name", SETS)
+@pytest.mark.parametrize("name", FIELD_CHECKED)
 @pytest.mark.parametrize("field", ["name", "email", "phone", "total_years", "experience_count"])
 def test_contact_fields_and_years_on_every_fixture(
     scores: dict[str, list[FixtureScore]], name: str, field: str
@@ -69,7 +76,7 @@ def test_contact_fields_and_years_on_every_fixture(
     assert [s.file for s in scores[name] if not s.fields[field]] == []
 
 
-@pytest.mark.parametrize("name", SETS)
+@pytest.mark.parametrize("name", FIELD_CHECKED)
 def test_experience_and_education_entries(scores: dict[str, list[FixtureScore]], name: str) -> None:
     overall = totals(scores[name])
     assert overall.experience_accuracy >= 0.9

@@ -1,0 +1,136 @@
+"""Items of skill lists the taxonomy does not know: where lists are, how items are cut and cleaned, evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.tools.cv.skill_lists import clean_item
+from services.tools.cv.skill_similarity import NoSimilarSkills
+from services.tools.cv.skills import SkillReport, find_skills
+
+# Names no taxonomy holds, so whatever is found of them came from the list rules.
+UNKNOWN = ["Zorblax", "Quuxify", "Frobnicate Studio", "Plumbus"]
+
+
+def report_of(text: str) -> SkillReport:
+    return find_skills(text, similar=NoSimilarSkills())
+
+
+def unknown_found(text: str) -> list[str]:
+    report = report_of(text)
+    return [name for name in report.skills if not report.catalogue[name].known]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SKILLS\nZorblax, Quuxify, Frobnicate Studio, Plumbus",
+        "TECHNICAL SKILLS\n• Zorblax\n• Quuxify\n• Frobnicate Studio\n• Plumbus",
+        "Tools: Zorblax | Quuxify | Frobnicate Studio | Plumbus",
+        "EXPERIENCE\nTech stack: Zorblax; Quuxify; Frobnicate Studio and Plumbus",
+        "SKILLS\nTesting | Zorblax 2.1, Quuxify v3, Frobnicate Studio (advanced), Plumbus 10+",
+    ],
+)
+def test_items_of_a_skills_section_or_labelled_line_are_skills(text: str) -> None:
+    assert sorted(unknown_found(text)) == sorted(UNKNOWN)
+
+
+def test_items_next_to_known_skills_are_cut_at_slashes_and_plus() -> None:
+    report = report_of("Skills: Python/Zorblax, Docker + Quuxify")
+    assert {"Python", "Docker", "Zorblax", "Quuxify"} <= set(report.skills)
+
+
+def test_a_word_next_to_a_known_skill_belongs_to_it() -> None:
+    assert unknown_found("Skills: AWS Lambda functions, Bash scripting, Python 3.12") == []
+
+
+def test_bare_lists_of_short_names_with_a_known_one_count_anywhere_but_the_header() -> None:
+    text = "Jane Doe\nLondon · Zorblax · Quuxify\nEXPERIENCE\nGrafana · Prometheus · Zorblax · Quuxify"
+    found = report_of(text)
+    assert {"Zorblax", "Quuxify"} <= set(found.skills)
+    # Half the parts must be known: a job line "Senior SRE, Takealot.com, Cape Town" is not a list.
+    assert unknown_found("EXPERIENCE\nSenior SRE, Zorblax Ltd, Cape Town") == []
+    assert "London" not in found.skills
+    assert all(evidence.section == "experience" for evidence in found.evidence["Zorblax"])
+
+
+def test_a_sentence_lends_its_list_of_names_when_known_tools_are_among_them() -> None:
+    text = "EXPERIENCE\n- Built pipelines with Airflow, Zorblax, Frobnicate Studio and Kafka."
+    assert sorted(unknown_found(text)) == ["Frobnicate Studio", "Zorblax"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "EXPERIENCE\n- Churn and claims models in Python, pandas and SQL.",  # sentence start is not a name
+        "EXPERIENCE\n- Built forecasting models (LightGBM, XGBoost) for 40,000 products.",
+        "EXPERIENCE\nSenior Engineer, Zorblax Ltd, Berlin, Germany  Jan 2020 - Present",  # job header
+        "Jane Doe · Munich, Germany · Python",  # contact line
+        "CERTIFICATIONS\nCertified Kubernetes Administrator (CKA), 2020",
+        "SKILLS\nI enjoy mentoring engineers. We shipped weekly, with care.",  # sentences are not lists
+        "SKILLS\nLanguages: English (native), German (B2), Spanish - conversational",
+        "SKILLS\nLanguages\nFrameworks\nOther",  # sub-headings of the section
+        "EXPERIENCE\n- Met with sales, marketing and legal every week.",  # no known tool in the run
+    ],
+)
+def test_no_items_are_made_from_prose_places_dates_or_spoken_languages(text: str) -> None:
+    assert unknown_found(text) == []
+
+
+def test_unknown_items_take_their_category_from_the_label_and_keep_their_spelling() -> None:
+    report = report_of("Testing: Zorblax, quuxify-ng\nCloud: Plumbus\nSKILLS\nFrobnicate Studio")
+    assert report.catalogue["Zorblax"].category == "testing"
+    assert report.catalogue["quuxify-ng"].category == "testing"
+    assert report.catalogue["Plumbus"].category == "cloud"
+    assert report.catalogue["Frobnicate Studio"].category == "other"
+    assert report.by_category["testing"] == ["Zorblax", "quuxify-ng"]
+
+
+def test_an_unknown_item_written_twice_is_one_skill_with_two_mentions() -> None:
+    report = report_of("SKILLS\nZorblax, Quuxify\nTools: zorblax")
+    assert report.skills.count("Zorblax") == 1
+    assert report.mentions["Zorblax"] == 2
+    assert "zorblax" not in report.skills
+
+
+def test_evidence_names_section_line_source_and_the_words_written() -> None:
+    report = report_of("Jane Doe\nSKILLS\nk8s, Zorblax\nEXPERIENCE\n- Ran Kubernetes for 40 teams.")
+    zorblax = report.evidence["Zorblax"][0]
+    assert (zorblax.section, zorblax.line, zorblax.written, zorblax.source) == (
+        "skills",
+        3,
+        "Zorblax",
+        "list_item",
+    )
+    kubernetes = report.evidence["Kubernetes"]
+    assert [(e.section, e.line, e.written, e.source) for e in kubernetes] == [
+        ("skills", 3, "k8s", "alias"),
+        ("experience", 5, "Kubernetes", "taxonomy"),
+    ]
+    assert report.sources["Kubernetes"] == "taxonomy"
+    assert kubernetes[1].text == "- Ran Kubernetes for 40 teams."
+
+
+def test_the_label_of_a_list_is_not_a_skill() -> None:
+    assert "Machine Learning" not in report_of("ML: Zorblax, Keras").skills
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Angular 15", "Angular"),
+        ("  Zorblax v2.3.1 ", "Zorblax"),
+        ("advanced Plumbus", "Plumbus"),
+        ("Plumbus (5 years)", "Plumbus"),
+        ("strong knowledge of", None),
+        ("e.g.", None),
+        ("Design of Experiments", "Design of Experiments"),
+        ("owning services end to end", None),
+        ("Cloud: Plumbus", "Plumbus"),
+        ("German B2", None),
+        ("x", None),
+        ("2019", None),
+    ],
+)
+def test_clean_item(raw: str, expected: str | None) -> None:
+    assert clean_item(raw) == expected
