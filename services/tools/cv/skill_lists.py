@@ -11,9 +11,9 @@ An item is cut at `, ; | • · ( ) [ ]`, " and ", " & " and a sub-label ("Cloud
 were found already; what is left, split at "/" and "+", is an unknown item when it reads as a name: versions,
 proficiency words ("advanced", "3 years"), spoken languages and category words are removed; a word left
 next to a known skill by a space ("AWS Lambda functions") belongs to that skill. Sentences in a skills
-section are not lists. An unknown item is merged with the taxonomy skill of the same meaning when the
-similarity model finds one (skill_similarity.py), else kept as written, with a category from its line's
-label ("Testing:") or its nearest known skill.
+section are not lists. An unknown item is merged with the known skill it names when there is one
+(skill_similarity.py: "Coroutines" is Kotlin Coroutines), else kept as written, with the category its line's
+label gives ("Testing:") or "other".
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ def list_item_mentions(
         key = form_key(piece, False)
         skill = unknown.get(key)
         if skill is None:
-            category = label_category or match.category or OTHER_CATEGORY
+            category = label_category or OTHER_CATEGORY
             fields = taxonomy.data.categories.get(category, ())
             skill = unknown[key] = Skill(piece, category, tuple(fields), known=False)
         found.append(SkillMention(skill, start, end, False, "list_item"))
