@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
 ExtractionMethod = Literal["text", "ocr", "textract"]
@@ -78,3 +78,16 @@ class CvAnalysis(_CamelModel):
     file_type: FileType = "txt"
     pages: int = 1
     warnings: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _details_follow_skills(self) -> CvAnalysis:
+        """A corrected analysis (PUT cv-analysis) may drop skills: their grouping and evidence go with them.
+        A skill the candidate adds has no evidence: the CV never said it."""
+        kept = set(self.skills)
+        self.skill_details = [detail for detail in self.skill_details if detail.name in kept]
+        self.skills_by_category = {
+            category: [name for name in names if name in kept]
+            for category, names in self.skills_by_category.items()
+            if any(name in kept for name in names)
+        }
+        return self

@@ -14,7 +14,7 @@ from services.gateway.bootstrap import create_app
 from services.gateway.errors import install_error_handlers
 from services.gateway.webapp import install_webapp
 from shared.config import Settings
-from shared.cv import CvAnalysis
+from shared.cv import CvAnalysis, SkillDetail
 from shared.sessions import SessionRecord, SessionRepository
 from shared.storage.local import LocalObjectStore
 
@@ -104,7 +104,15 @@ def _give_cv(tmp_path: Path, sid: str) -> None:
     repo = SessionRepository(LocalObjectStore(Settings(data_dir=tmp_path).objects_dir))
 
     def attach(record: SessionRecord) -> SessionRecord:
-        record.cv_analysis = CvAnalysis(candidate_name="Ada", skills=["Pyhton", "Kubernetes"])
+        record.cv_analysis = CvAnalysis(
+            candidate_name="Ada",
+            skills=["Pyhton", "Kubernetes"],
+            skills_by_category={"other": ["Pyhton"], "devops": ["Kubernetes"]},
+            skill_details=[
+                SkillDetail(name=name, category=category, source="list_item", known=False, mentions=1)
+                for name, category in (("Pyhton", "other"), ("Kubernetes", "devops"))
+            ],
+        )
         record.cv_filename = "cv.txt"
         return record
 
@@ -120,6 +128,12 @@ def test_the_cv_analysis_can_be_corrected_before_the_interview(client: TestClien
         "candidateName": "Ada Lovelace",
         "skills": ["Python", "Kubernetes"],
         "totalYearsExperience": 4,
+        # What the web app sends: the analysis it was given, with the skills edited.
+        "skillsByCategory": {"other": ["Pyhton"], "devops": ["Kubernetes"]},
+        "skillDetails": [
+            {"name": "Pyhton", "category": "other", "source": "list_item", "known": False, "mentions": 1},
+            {"name": "Kubernetes", "category": "devops", "source": "taxonomy", "known": True, "mentions": 2},
+        ],
     }
     before = client.put(url, json=corrected)
     assert before.status_code == 404 and before.json()["error"]["code"] == "cv_not_found"
@@ -130,6 +144,9 @@ def test_the_cv_analysis_can_be_corrected_before_the_interview(client: TestClien
     stored = client.get(url).json()
     assert stored["analysis"]["skills"] == ["Python", "Kubernetes"] and stored["filename"] == "cv.txt"
     assert stored["analysis"]["totalYearsExperience"] == 4
+    # The misread skill the candidate removed takes its grouping and evidence with it.
+    assert stored["analysis"]["skillsByCategory"] == {"devops": ["Kubernetes"]}
+    assert [detail["name"] for detail in stored["analysis"]["skillDetails"]] == ["Kubernetes"]
     assert client.get(f"/api/sessions/{sid}").json()["cv_analysis"]["candidateName"] == "Ada Lovelace"
     unstorable = client.put(
         url, content=b'{"skills": ["\\ud800"]}', headers={"content-type": "application/json"}

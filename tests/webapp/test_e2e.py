@@ -225,7 +225,7 @@ Built trajectory services in Python and Go on Kubernetes with PostgreSQL.
 Software Engineer, Langley Labs, 2015-06 - 2019-02
 Education
 BSc Mathematics, West Virginia State University, 2015
-Skills: Python, Go, Kubernetes, PostgreSQL, Kafka
+Skills: Python, Go, Kubernetes, PostgreSQL, Kafka, Orbitkit
 """
 
 
@@ -244,6 +244,12 @@ def test_cv_upload_is_parsed_corrected_and_saved(platform: WebPlatform, browser:
     expect(review).to_be_visible(timeout=60_000)
     skills = page.get_by_test_id("cv-skills")
     expect(skills).to_have_value(re.compile("Kubernetes"))
+    # A tool no taxonomy knows is kept from the skills list, and the review says where it came from.
+    expect(skills).to_have_value(re.compile("Orbitkit"))
+    page.get_by_test_id("cv-evidence").locator("summary").click()
+    orbitkit = page.get_by_test_id("cv-evidence-item").filter(has=page.get_by_text("Orbitkit", exact=True))
+    expect(orbitkit).to_contain_text("from your list, as written")
+    expect(orbitkit).to_contain_text("line 9")
     shoot(page, "09-cv-review")
     skills.fill(skills.input_value() + ", Terraform")
     page.get_by_test_id("cv-continue").click()

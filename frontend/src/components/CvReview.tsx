@@ -1,6 +1,39 @@
 // The CV analysis as parsed by the server, editable before the interview starts (saved with PUT).
 import { useState } from "react";
-import type { CvAnalysis } from "../lib/types";
+import type { CvAnalysis, SkillDetail, SkillSource } from "../lib/types";
+
+const SOURCE_LABEL: Record<SkillSource, string> = {
+  taxonomy: "known skill",
+  alias: "known skill, other spelling",
+  similar: "matched to a known skill",
+  list_item: "from your list, as written",
+};
+
+/** Where the analyzer read each skill, so a misread one can be spotted and removed above. */
+export function SkillEvidenceList(props: { details: SkillDetail[] }) {
+  return (
+    <details className="cv-evidence" data-testid="cv-evidence">
+      <summary>Where each skill was found</summary>
+      <ul className="plain-list">
+        {props.details.map((detail) => {
+          const first = detail.evidence[0];
+          return (
+            <li key={detail.name} data-testid="cv-evidence-item">
+              <strong>{detail.name}</strong>{" "}
+              <span className={`badge source-${detail.source}`}>{SOURCE_LABEL[detail.source]}</span>
+              {first && (
+                <span className="muted">
+                  {" "}
+                  {first.section}, line {first.line}: “{first.text}”
+                </span>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </details>
+  );
+}
 
 export function CvReview(props: {
   analysis: CvAnalysis;
@@ -50,6 +83,7 @@ export function CvReview(props: {
         <span>Skills (comma separated)</span>
         <textarea value={skills} onChange={(e) => setSkills(e.target.value)} rows={3} data-testid="cv-skills" />
       </label>
+      {a.skillDetails && a.skillDetails.length > 0 && <SkillEvidenceList details={a.skillDetails} />}
       <label className="field narrow">
         <span>Years of experience</span>
         <input value={years} onChange={(e) => setYears(e.target.value)} inputMode="decimal" />

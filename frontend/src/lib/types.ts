@@ -67,12 +67,34 @@ export interface CvEducation {
   year: string | number | null;
 }
 
+/** How the analyzer knows a skill: its canonical name, another known form, a list item merged with a known
+ * skill of the same meaning, or a list item the taxonomy does not know, kept as written. */
+export type SkillSource = "taxonomy" | "alias" | "similar" | "list_item";
+
+export interface SkillEvidence {
+  section: string;
+  line: number;
+  text: string;
+  written: string;
+  source: SkillSource;
+}
+
+export interface SkillDetail {
+  name: string;
+  category: string;
+  source: SkillSource;
+  known: boolean;
+  mentions: number;
+  evidence: SkillEvidence[];
+}
+
 export interface CvAnalysis {
   candidateName: string | null;
   email: string | null;
   phone: string | null;
   links: string[];
   skills: string[];
+  skillDetails?: SkillDetail[];
   experience: CvExperience[];
   education: CvEducation[];
   totalYearsExperience: number | null;

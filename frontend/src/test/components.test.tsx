@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { SkillEvidenceList } from "../components/CvReview";
 import { RadarChart, radarPoints } from "../components/RadarChart";
 import { ReportView } from "../pages/ReportPage";
 import { StartPage, checkCvFile } from "../pages/StartPage";
@@ -138,5 +139,23 @@ describe("formatting and routing", () => {
     expect(matchRoute("/report/abc/")).toEqual({ page: "report", sessionId: "abc" });
     expect(matchRoute("/history")).toEqual({ page: "history" });
     expect(matchRoute("/nope/x/y").page).toBe("not_found");
+  });
+});
+
+describe("SkillEvidenceList", () => {
+  it("names each skill with how it was read and where", () => {
+    render(
+      <SkillEvidenceList
+        details={[
+          { name: "Kubernetes", category: "devops", source: "alias", known: true, mentions: 2, evidence: [{ section: "skills", line: 12, text: "k8s, Zorblax", written: "k8s", source: "alias" }] },
+          { name: "Zorblax", category: "other", source: "list_item", known: false, mentions: 1, evidence: [{ section: "skills", line: 12, text: "k8s, Zorblax", written: "Zorblax", source: "list_item" }] },
+        ]}
+      />,
+    );
+    const [kubernetes, zorblax, ...rest] = screen.getAllByTestId("cv-evidence-item").map((item) => item.textContent ?? "");
+    expect(rest).toEqual([]);
+    expect(kubernetes).toContain("known skill, other spelling");
+    expect(kubernetes).toContain("skills, line 12: “k8s, Zorblax”");
+    expect(zorblax).toContain("from your list, as written");
   });
 });
