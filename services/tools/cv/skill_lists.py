@@ -45,7 +45,7 @@ _VERSION_WORD_RE = re.compile(r"^v?\d+(?:\.\d+)*(?:\+|\.x|x)?$", re.IGNORECASE)
 _SENTENCE_RE = re.compile(r"[a-z][.!?]\s+[A-Z]|\b(?:I|we|my|our)\b")
 _NO_LOOSE_LISTS = {"header", "contact", "education", "certifications", "languages", "other", "heading"}
 _DATED_RE = re.compile(r"\b(?:19|20)\d{2}\b|\b(?:present|current)\b", re.IGNORECASE)
-_ROW_LABEL_RE = re.compile(r"^\s*([A-Za-z][\w &/-]{0,30}?)\s*[:|]\s*(.+)$")
+_ROW_LABEL_RE = re.compile(r"^[\s|•*·-]*([A-Za-z][\w &/-]{0,30}?)\s*[:|]\s*(.+)$")
 _MAX_ITEM_WORDS = 4
 _MAX_ITEM_CHARS = 40
 _MIN_LIST_ITEMS = 3
@@ -64,7 +64,7 @@ _QUALIFIERS = {
     "certifications", "certificate", "fundamentals", "concepts", "principles", "mother", "tongue", "limited",
     "elementary", "conversational", "bilingual", "daily", "heavy", "light", "primary", "secondary",
     "only", "poc", "legacy", "learning", "currently", "hobby", "personal", "prior", "previously", "former",
-    "novice", "academic",
+    "novice", "academic", "rusty", "dabbling", "occasionally",
 }  # fmt: skip
 _CATEGORY_WORDS = {
     "languages", "language", "programming", "frameworks", "framework", "libraries", "library", "tools", "tool",
@@ -140,30 +140,78 @@ def list_item_mentions(
     """Mentions of list items the taxonomy did not match (known by meaning, or kept as written)."""
     found: list[SkillMention] = []
     unknown: dict[str, Skill] = {}  # one Skill per spelling, so repeated items count as one skill
-    pieces: list[tuple[str, int, int, str | None]] = []
+    pieces: list[_Piece] = []
     for line in lines:
         if line.section == "heading" or not line.text.strip():
             continue
+        label = _label_of(line.text)
         for item in _items_of(line, accepted):
-            for piece, start, end in _unknown_pieces(text, item, accepted):
-                if not any(low <= start and end <= high for low, high in ignore_spans):
-                    pieces.append((piece, start, end, _label_category(line.text)))
+            for name, start, end in _unknown_pieces(text, item, accepted):
+                if any(low <= start and end <= high for low, high in ignore_spans):
+                    continue
+                vendor = _vendor_form(taxonomy, label, name)  # "AWS: Organizations" is AWS Organizations
+                if vendor is not None:
+                    found.append(SkillMention(vendor, start, end, False, "alias"))
+                    continue
+                pieces.append(
+                    _Piece(
+                        name,
+                        start,
+                        end,
+                        _label_category(line.text),
+                        _nearby_categories(line, lines, accepted),
+                    )
+                )
     if not pieces:
         return found
     similar = similar or default_similar_skills(taxonomy)
-    matches = similar.nearest([piece for piece, _, _, _ in pieces])
-    for (piece, start, end, label_category), match in zip(pieces, matches, strict=True):
-        if match.merged is not None:
+    matches = similar.nearest([piece.name for piece in pieces])
+    for piece, match in zip(pieces, matches, strict=True):
+        piece_name, start, end, label_category = piece.name, piece.start, piece.end, piece.label_category
+        # A merge must fit its line: "Coroutines + Flow" under Android is not Salesforce Flow.
+        if match.merged is not None and match.merged.category in piece.context | {label_category}:
             found.append(SkillMention(match.merged, start, end, False, "similar"))
             continue
-        key = form_key(piece, False)
+        key = form_key(piece_name, False)
         skill = unknown.get(key)
         if skill is None:
             category = label_category or OTHER_CATEGORY
             fields = taxonomy.data.categories.get(category, ())
-            skill = unknown[key] = Skill(piece, category, tuple(fields), known=False)
+            skill = unknown[key] = Skill(piece_name, category, tuple(fields), known=False)
         found.append(SkillMention(skill, start, end, False, "list_item"))
     return found
+
+
+@dataclass(frozen=True)
+class _Piece:
+    name: str
+    start: int
+    end: int
+    label_category: str | None
+    context: frozenset[str]  # categories of the known skills on its line and the lines around it
+
+
+def _nearby_categories(line: Line, lines: list[Line], accepted: list[SkillMention]) -> frozenset[str]:
+    low = lines[max(0, line.number - 1)].start
+    high = lines[min(len(lines) - 1, line.number + 1)]
+    return frozenset(m.skill.category for m in accepted if low <= m.start < high.start + len(high.text))
+
+
+def _label_of(line: str) -> str:
+    end = skill_label_end(line) or _row_label_end(line)
+    return line[:end].strip(" \t|•*·-:") if end else ""
+
+
+def _vendor_form(taxonomy: Taxonomy, label: str, name: str) -> Skill | None:
+    if not label or len(label.split()) > 2:
+        return None
+    forms = [form for form in taxonomy.lookup(f"{label} {name}") if not form.ambiguous]
+    # The label names the vendor of the skill ("AWS Organizations"), not a theme ("Leadership coaching").
+    vendors = {label.lower()} | {form.skill_name.lower() for form in taxonomy.lookup(label)}
+    for form in forms:
+        if any(form.skill_name.lower().startswith(vendor) for vendor in vendors):
+            return taxonomy.skills[form.skill_name]
+    return None
 
 
 def _items_of(line: Line, accepted: list[SkillMention]) -> list[_Item]:
@@ -313,6 +361,8 @@ def clean_item(raw: str, *, strict: bool = False) -> str | None:
         words.pop()
     if not words or len(words) > _MAX_ITEM_WORDS:
         return None
+    if len(words) == 1 and words[0].islower() and words[0].endswith("ly"):
+        return None  # "LangChain (reluctantly)": an adverb about the item, not an item
     name = " ".join(words).strip(" -–—*.,;:'\"`")
     folded = [_bare(word) for word in words]
     if len(name) < 2 or len(name) > _MAX_ITEM_CHARS or not re.search(r"[A-Za-z]", name):

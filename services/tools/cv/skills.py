@@ -118,7 +118,9 @@ _PLAIN_WORDS = {
 _CUE_BEFORE_RE = re.compile(
     r"(?:\b(?:written|implemented|developed|built|build|building|coded|coding|programming|programmed|"
     r"rewritten|rewrote|ported|migrated|moved|wrote|writing|proficient|fluent|experienced|experience|expertise|"
-    r"skilled|knowledge|familiar|familiarity)\b[^.;:!?\n]{0,40}?\b(?:in|with|of|to|into|using|on)\s+$)"
+    r"skilled|knowledge|familiar|familiarity|managed|automated|deployed|configured|provisioned|orchestrated|"
+    r"monitored|tested|instrumented|scheduled|tracked|packaged|shipped|served|hosted|containeri[sz]ed)\b"
+    r"[^.;:!?\n]{0,40}?\b(?:in|with|of|to|into|using|on|through|via)\s+$)"
     r"|(?:\b(?:wrote|write|writing|deployed|deploying|configured|configuring|maintained|maintaining|automated|"
     r"introduced|adopted|administered|operated|operating|provisioned|instrumented|containeri[sz]ed|"
     r"orchestrated|upgraded|tuned|scaled|ran|running|using|used|via|set\s+up|rolled\s+out|migrated\s+to|"
@@ -131,14 +133,17 @@ _FOREIGN_CODE_RE = re.compile(
     r"\b(?:whose|their|his|her|other\s+teams?['’]?s?|(?:team|teams|company|client|vendor|partner)['’]s?)\b"
     r"[^.;:!?\n]{0,60}\b(?:written|built|implemented|coded|running|ran|developed)\s+(?:in|on|with)\s+"
     r"(?:[\w.+#/-]+(?:\s*,\s*|\s+(?:and|or)\s+))*$"  # and the rest of the list: "in Caffe and Lua"
-    r"|\b(?:marketing|sales|finance|legal|hr|business|other|another|client|customer|partner|vendor|ops)\s+"
-    r"teams?['’]s?\s+(?:[\w.+#/-]+(?:\s*,\s*|\s+(?:and|or)\s+|\s+)){0,3}$",  # "the marketing team's Salesforce"
+    r"|\b(?!(?:my|our|the|a|this|same)\b)[\w-]+\s+"  # a named team: "the perception team's PyTorch"
+    r"teams?['’]s?\s+(?:[\w.+#/-]+(?:\s*,\s*|\s+(?:and|or)\s+|\s+)){0,3}$",
     re.IGNORECASE,
 )
 # The candidate disowns what a clause names: "run by another department", "I never coded on it".
 _DISOWNED_RE = re.compile(
-    r"\b(?:never|not)\s+(?:\w+\s+){0,2}?(?:coded|code|written|wrote|write|used|worked|touched|programmed|"
-    r"developed)\b"
+    r"(?:\b(?:never|not)|n['’]t)\s+(?:\w+\s+){0,2}?(?:coded|code|written|wrote|write|used|use|worked|touched|"
+    r"programmed|developed|maintain|maintained|administer|administered|own|owned|touch)\b"
+    r"|\b(?:written|owned|run|maintained|built|developed|operated)\s+by\s+(?:the|a|an|their)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:team|chapter|squad|department|vendor|group|guild|contractors?)\b"
+    r"|\bare\s+theirs\b"
     r"|\boutside\s+(?:of\s+)?(?:our|my|the)\s+(?:team['’]s\s+)?scope\b"
     r"|\b(?:run|owned|maintained|managed|operated|built|developed|written)\s+by\s+(?:a\s+|an\s+|the\s+)?"
     r"(?:separate|another|other|different|external|third[- ]party|vendor|client['’]s|partner)\b"
@@ -147,21 +152,27 @@ _DISOWNED_RE = re.compile(
     r"|\bworked\s+beside\b|\bbeside\s+the\s+team\b",
     re.IGNORECASE,
 )
-_BACK_REFERENCE_RE = re.compile(r"\b(?:it|either|them|those|these|neither|that\s+one)\b", re.IGNORECASE)
+_BACK_REFERENCE_RE = re.compile(r"\b(?:it|its|either|them|those|these|neither|that\s+one)\b", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"[.!?](?=\s)|\n\s*\n|\n\s*[•\-*·–]\s")
-# "paired with the Android developers": people named by their skill are other people.
-_OTHERS_BEFORE_RE = re.compile(
-    r"\b(?:with|for|to|alongside|beside|and)\s+(?:the|our|their)\s+$", re.IGNORECASE
+# "paired with the Android developers", "the iOS team ships it": people named by their skill are others.
+_OTHERS_BEFORE_RE = re.compile(r"\b(?:the|another|their|other|a\s+separate)\s+$", re.IGNORECASE)
+_OTHERS_AFTER_RE = re.compile(
+    r"^\s+(?:developers|engineers|team|teams|folks|people|devs|chapter|squad|guild|department)\b",
+    re.IGNORECASE,
 )
-_OTHERS_AFTER_RE = re.compile(r"^\s+(?:developers|engineers|team|teams|folks|people|devs)\b", re.IGNORECASE)
 # Header lines with a link or a contact label ("GitHub: github.com/x") and degree subjects are not skills.
 _CONTACT_LINE_RE = re.compile(
     r"https?://|www\.|@|\b(?:github|gitlab|linkedin|e-?mail|phone|tel)\s*:", re.IGNORECASE
 )
 _NOT_SKILL_SECTIONS = {"education"}
 _LISTED_ONLY = {"domains"}
-_CLAIMING_SECTIONS = {"summary"}  # "ten years in payments processing" is a claim
+_CLAIMING_SECTIONS: set[str] = set()
 _SHORT_IN_HEADER = 3
+_HEADLINE_RE = re.compile(
+    r"\b(?:engineer|developer|analyst|architect|scientist|manager|consultant|designer|lead|director|"
+    r"administrator|specialist|programmer)\b",
+    re.IGNORECASE,
+)
 _CONTEXT_SECTIONS = {"skills"}
 _SOURCE_RANK: dict[SkillSource, int] = {"taxonomy": 0, "alias": 1, "similar": 2, "list_item": 3}
 _MAX_EVIDENCE = 5
@@ -435,6 +446,11 @@ def _is_the_candidates(text: str, lines: list[Line], mention: SkillMention, *, h
     in_header = has_header and line.section == "header" and not is_list_line(line)
     if in_header and (_CONTACT_LINE_RE.search(line.text) or mention.end - mention.start <= _SHORT_IN_HEADER):
         return False
+    if in_header and _HEADLINE_RE.search(line.text):
+        return False  # "Cybersecurity Analyst — SOC / SIEM": the title they hold, not a skill they claim
+    written = text[mention.start : mention.end]
+    if line.section == "other" and not is_list_line(line) and written.islower():
+        return False  # hobbies: "trimming the spinnaker" is sailing
     before = line.text[: mention.start - line.start]
     if _FOREIGN_CODE_RE.search(before):
         return False
@@ -458,9 +474,16 @@ def _disowned(text: str, mention: SkillMention) -> bool:
         if _DISOWNED_RE.search(text, low, high):
             return True
         if index + 1 < len(clauses):
-            following = text[clauses[index + 1][0] : clauses[index + 1][1]]
-            return bool(_DISOWNED_RE.search(following) and _BACK_REFERENCE_RE.search(following))
-    return False
+            return _points_back_to_disown(text[clauses[index + 1][0] : clauses[index + 1][1]], mention, text)
+    # "... is written in Elixir. My teams maintain it; I have never written Elixir myself."
+    next_start, next_end = _sentence_bounds(text, end + 1) if end < len(text) else (end, end)
+    return _points_back_to_disown(text[next_start:next_end], mention, text)
+
+
+def _points_back_to_disown(following: str, mention: SkillMention, text: str) -> bool:
+    named = text[mention.start : mention.end]
+    refers = _BACK_REFERENCE_RE.search(following) is not None or named in following
+    return refers and _DISOWNED_RE.search(following) is not None
 
 
 def _sentence_bounds(text: str, offset: int) -> tuple[int, int]:

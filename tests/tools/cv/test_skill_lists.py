@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from services.tools.cv.skill_lists import clean_item
-from services.tools.cv.skill_similarity import NoSimilarSkills
-from services.tools.cv.skills import SkillReport, find_skills
+from services.tools.cv.skill_similarity import NoSimilarSkills, SimilarMatch, default_similar_skills
+from services.tools.cv.skills import SkillReport, find_skills, load_taxonomy
 
 # Names no taxonomy holds, so whatever is found of them came from the list rules.
 UNKNOWN = ["Zorblax", "Quuxify", "Frobnicate Studio", "Plumbus"]
@@ -134,3 +136,35 @@ def test_the_label_of_a_list_is_not_a_skill() -> None:
 )
 def test_clean_item(raw: str, expected: str | None) -> None:
     assert clean_item(raw) == expected
+
+
+def test_a_vendor_label_completes_its_items() -> None:
+    report = report_of("SKILLS\nAWS: Organizations, Control Tower\nLeadership: coaching")
+    assert "AWS Organizations" in report.skills and "Organizations" not in report.skills
+    assert "Executive Coaching" not in report.skills
+
+
+class _Nearest:
+    """A fake model: every item is closest to the known skill given, at the similarity given."""
+
+    def __init__(self, skill_name: str, similarity: float) -> None:
+        self.skill_name, self.similarity = skill_name, similarity
+
+    def nearest(self, names: Sequence[str]) -> list[SimilarMatch]:
+        skill = load_taxonomy().skills[self.skill_name]
+        return [SimilarMatch(skill, skill.name, self.similarity) for _ in names]
+
+
+def test_a_merge_by_meaning_must_fit_the_line() -> None:
+    fits = find_skills("SKILLS\nAndroid: Kotlin, Coroutines", similar=_Nearest("Kotlin Coroutines", 0.8))
+    assert "Kotlin Coroutines" in fits.skills and fits.sources["Kotlin Coroutines"] == "similar"
+    misfit = find_skills("SKILLS\nAndroid: Kotlin, Coroutines", similar=_Nearest("Salesforce Flow", 0.8))
+    assert "Salesforce Flow" not in misfit.skills and "Coroutines" in misfit.skills
+
+
+def test_the_packaged_model_merges_an_item_only_into_a_name_holding_its_words() -> None:
+    similar = default_similar_skills(load_taxonomy())
+    coroutines, acquiring, iso = similar.nearest(["Coroutines", "card acquiring", "ISO"])
+    assert coroutines.merged is not None and coroutines.merged.name == "Kotlin Coroutines"
+    assert acquiring.merged is None  # "Card Issuing" is close in meaning but another skill
+    assert iso.merged is None  # too short to say

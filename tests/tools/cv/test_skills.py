@@ -133,3 +133,44 @@ def test_a_glued_version_or_possessive_still_names_the_skill() -> None:
 
 def test_a_skill_inside_a_hyphenated_word_or_handle_is_not_a_mention() -> None:
     assert skills_of("A non-Java shop; ping @react on chat.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "not_theirs"),
+    [
+        (
+            "The quoting service is written in Elixir. My teams maintain it; I have never written Elixir.",
+            "Elixir",
+        ),
+        (
+            "The payment switch is an IBM i system run by the core-banking team; we only watch its queues.",
+            "IBM i",
+        ),
+        ("The annotation tool was built by the frontend team in Vue; I designed its schema.", "Vue.js"),
+        ("The perception team's PyTorch models are theirs; I only call them.", "PyTorch"),
+        ("The iOS team ships the same features in Swift.", "iOS"),
+        ("One client's plant ran Siemens SCADA; we only received its firewall logs.", "SCADA"),
+        ("The risk team trains its models in H2O on these features; I don't maintain them.", "H2O"),
+    ],
+)
+def test_clauses_that_disown_a_skill_drop_it(text: str, not_theirs: str) -> None:
+    assert not_theirs not in skills_of(text)
+
+
+def test_a_disowned_skill_named_elsewhere_still_counts() -> None:
+    text = "SKILLS\nElixir, Go\nEXPERIENCE\n- The billing service is written in Elixir by another team."
+    assert "Elixir" in skills_of(text)
+
+
+def test_the_headline_and_lowercase_hobbies_are_not_claims() -> None:
+    text = "Amira Haddad\nCybersecurity Analyst\nEXPERIENCE\n- Ran Splunk.\nINTERESTS\nSailing: trimming the spinnaker"
+    found = skills_of(text)
+    assert "Splunk" in found
+    assert "Information Security" not in found and "Spinnaker" not in found
+
+
+def test_industry_domains_count_from_lists_not_from_passing_mentions() -> None:
+    assert "E-commerce" not in skills_of(
+        "SUMMARY\nData engineer building pipelines for e-commerce and travel."
+    )
+    assert "E-commerce" in skills_of("SKILLS\nDomains: e-commerce, payments")
