@@ -381,7 +381,11 @@ async def test_a_tts_replica_killed_mid_reply_loses_nothing(
         first = await platform.runner.kill("tts-1", restart=True)
         await asyncio.sleep(0.3)
         second = await platform.runner.kill("tts-2", restart=True)
-        reply = await played(client, final["turn_id"])
+        # Both replicas restart (the voice loads in seconds, longer on a busy machine) and the sentences they
+        # held come back after the ack wait: the rest of the reply may come well after its first pieces
+        # have played. So wait for `listening`, which the gateway says only after the last piece, rather
+        # than for the played-out grace, which once ended this test while two pieces were still on the way.
+        reply = await client.spoken_reply(final["turn_id"], timeout=90)
         await asyncio.sleep(1.0)  # a duplicate piece would arrive by now
         recordings = platform.recordings(sid, reply.turn_id)
         await platform.runner.wait_restarted("tts-1", first)
