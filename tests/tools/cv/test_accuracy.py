@@ -3,8 +3,8 @@
 Sets: fixtures/ (used while developing the analyzer), fixtures/holdout/ (written after the code was
 frozen), testset/ (15 resumes written blind to the taxonomy by another author, in every format and
 field; the skill targets of the larger taxonomy and the list rules are measured on it) and testset/fresh/
-(12 more, written blind after the analyzer was tuned on testset/). First-run and current figures of each
-are in services/tools/cv/README.md.
+(12 more, written blind after the analyzer was tuned on testset/) and testset/unseen/ (12 more, written
+after the last change and never used to change anything). Figures are in services/tools/cv/README.md.
 """
 
 from __future__ import annotations
@@ -19,12 +19,32 @@ from services.tools.cv import analyze_cv
 from tests.tools.cv.scoring import FIXTURES, FixtureScore, load_truths, report, score, totals
 
 TESTSET = Path(__file__).with_name("testset")
-SETS = {"dev": FIXTURES, "holdout": FIXTURES / "holdout", "testset": TESTSET, "fresh": TESTSET / "fresh"}
+SETS = {
+    "dev": FIXTURES,
+    "holdout": FIXTURES / "holdout",
+    "testset": TESTSET,
+    "fresh": TESTSET / "fresh",
+    "unseen": TESTSET / "unseen",
+}
 # Skill precision and recall each set must keep. The fresh set (12 more blind resumes, written after the
 # analyzer was tuned on the test set) is below the 0.92 target: its first run scored 0.830 / 0.879 and the
 # general fixes it then showed brought it to 0.899 / 0.881; its floor guards that, it does not hide it.
-SKILL_FLOORS = {"dev": (0.92, 0.92), "holdout": (0.92, 0.92), "testset": (0.92, 0.92), "fresh": (0.88, 0.86)}
-FIXTURE_FLOORS = {"dev": (0.85, 0.75), "holdout": (0.85, 0.75), "testset": (0.85, 0.75), "fresh": (0.7, 0.75)}
+# The unseen set (12 more, blind, written after the last change to the analyzer and never used to change it)
+# measures the final analyzer on resumes nobody tuned it for: 0.863 / 0.879.
+SKILL_FLOORS = {
+    "dev": (0.92, 0.92),
+    "holdout": (0.92, 0.92),
+    "testset": (0.92, 0.92),
+    "fresh": (0.88, 0.86),
+    "unseen": (0.84, 0.85),
+}
+FIXTURE_FLOORS = {
+    "dev": (0.85, 0.75),
+    "holdout": (0.85, 0.75),
+    "testset": (0.85, 0.75),
+    "fresh": (0.7, 0.75),
+    "unseen": (0.65, 0.7),
+}
 FIELD_CHECKED = ("dev", "holdout")  # the test set is for skills: its scans lose accents ("María" -> "Maria")
 TRUTHS = {name: load_truths(folder) for name, folder in SETS.items()}
 CASES = [(name, index) for name in SETS for index in range(len(TRUTHS[name]))]
@@ -48,7 +68,7 @@ def scores() -> dict[str, list[FixtureScore]]:
 def test_there_are_enough_fixtures_of_every_format() -> None:
     truths = TRUTHS["dev"] + TRUTHS["holdout"]
     assert len(TRUTHS["dev"]) >= 6
-    assert len(TRUTHS["testset"]) >= 12 and len(TRUTHS["fresh"]) >= 12
+    assert all(len(TRUTHS[name]) >= 12 for name in ("testset", "fresh", "unseen"))
     assert {truth["file"].rsplit(".", 1)[1] for truth in TRUTHS["testset"]} == {"pdf", "docx", "txt"}
     assert sum(truth["extraction_method"] == "ocr" for truth in TRUTHS["testset"]) >= 2
     assert {truth["file"].rsplit(".", 1)[1] for truth in truths} == {"pdf", "docx", "txt"}
