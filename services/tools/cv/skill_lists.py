@@ -167,18 +167,17 @@ def list_item_mentions(
     similar = similar or default_similar_skills(taxonomy)
     matches = similar.nearest([piece.name for piece in pieces])
     for piece, match in zip(pieces, matches, strict=True):
-        piece_name, start, end, label_category = piece.name, piece.start, piece.end, piece.label_category
         # A merge must fit its line: "Coroutines + Flow" under Android is not Salesforce Flow.
-        if match.merged is not None and match.merged.category in piece.context | {label_category}:
-            found.append(SkillMention(match.merged, start, end, False, "similar"))
+        if match.merged is not None and match.merged.category in piece.context | {piece.label_category}:
+            found.append(SkillMention(match.merged, piece.start, piece.end, False, "similar"))
             continue
-        key = form_key(piece_name, False)
+        key = form_key(piece.name, False)
         skill = unknown.get(key)
         if skill is None:
-            category = label_category or OTHER_CATEGORY
+            category = piece.label_category or OTHER_CATEGORY
             fields = taxonomy.data.categories.get(category, ())
-            skill = unknown[key] = Skill(piece_name, category, tuple(fields), known=False)
-        found.append(SkillMention(skill, start, end, False, "list_item"))
+            skill = unknown[key] = Skill(piece.name, category, tuple(fields), known=False)
+        found.append(SkillMention(skill, piece.start, piece.end, False, "list_item"))
     return found
 
 

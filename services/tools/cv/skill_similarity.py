@@ -95,6 +95,6 @@ def _words(text: str) -> list[str]:
 
 @lru_cache(maxsize=2)
 def default_similar_skills(taxonomy: Taxonomy) -> SimilarSkills:
-    from services.tools.embeddings import default_encoder
+    from services.tools.embeddings import default_encoder  # numpy and the weights load only when needed
 
     return EmbeddingSimilarSkills(default_encoder(), taxonomy)

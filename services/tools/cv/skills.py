@@ -166,7 +166,6 @@ _CONTACT_LINE_RE = re.compile(
 )
 _NOT_SKILL_SECTIONS = {"education"}
 _LISTED_ONLY = {"domains"}
-_CLAIMING_SECTIONS: set[str] = set()
 _SHORT_IN_HEADER = 3
 _HEADLINE_RE = re.compile(
     r"\b(?:engineer|developer|analyst|architect|scientist|manager|consultant|designer|lead|director|"
@@ -349,7 +348,7 @@ def find_skills(
 
     `similar` maps unknown list items to known skills (default: the packaged embedding model).
     """
-    from services.tools.cv.skill_lists import list_item_mentions
+    from services.tools.cv.skill_lists import list_item_mentions  # here: skill_lists imports this module
 
     taxonomy = taxonomy or load_taxonomy()
     lines = split_lines(text)
@@ -365,14 +364,12 @@ def find_skills(
     return _report(text, lines, _claimed(sorted(accepted, key=lambda m: m.start), lines), taxonomy)
 
 
-def _claims(line: Line) -> bool:
-    return line.section in _CLAIMING_SECTIONS or is_list_line(line)
-
-
 def _claimed(accepted: list[SkillMention], lines: list[Line]) -> list[SkillMention]:
     """Domains and practices named only in passing ("pipelines for e-commerce", "the outbox pattern") are the
     setting of a sentence, not a claim: they count when some list of the CV names them."""
-    listed = {m.skill.name for m in accepted if _claims(line_of(lines, m.start)) or m.source == "list_item"}
+    listed = {
+        m.skill.name for m in accepted if m.source == "list_item" or is_list_line(line_of(lines, m.start))
+    }
     return [m for m in accepted if m.skill.category not in _LISTED_ONLY or m.skill.name in listed]
 
 
@@ -391,7 +388,7 @@ def _report(text: str, lines: list[Line], accepted: list[SkillMention], taxonomy
         counts[name] += 1
         first_seen.setdefault(name, mention.start)
         catalogue.setdefault(name, mention.skill)
-        if _SOURCE_RANK[mention.source] < _SOURCE_RANK[sources.get(name, "list_item")] or name not in sources:
+        if name not in sources or _SOURCE_RANK[mention.source] < _SOURCE_RANK[sources[name]]:
             sources[name] = mention.source
         found = evidence.setdefault(name, [])
         if len(found) < _MAX_EVIDENCE:

@@ -576,6 +576,12 @@ def render_paragraph_docx(blocks: list[Block]) -> bytes:
 
     document = docx.Document()
     document.core_properties.author = "fixture"
+    add_blocks(document, blocks)
+    return _docx_bytes(document)
+
+
+def add_blocks(document: Any, blocks: list[Block]) -> None:
+    """The blocks as DOCX paragraphs: name and headings as headings, jobs bold, bullets as list items."""
     for block in blocks:
         if block.kind == "name":
             document.add_heading(block.text, level=0)
@@ -587,7 +593,6 @@ def render_paragraph_docx(blocks: list[Block]) -> bytes:
             document.add_paragraph(block.text, style="List Bullet")
         else:
             document.add_paragraph(block.text)
-    return _docx_bytes(document)
 
 
 def _docx_bytes(document: Any) -> bytes:

@@ -22,6 +22,7 @@ from tests.tools.cv.make_fixtures import (
     Block,
     _b,
     _docx_bytes,
+    add_blocks,
     render_one_column,
     render_paragraph_docx,
     render_scanned,
@@ -1148,20 +1149,6 @@ ANALYST_TRUTH = {
 # --- DOCX renderers with tables ---------------------------------------------------------------------------
 
 
-def _add_blocks(document: Any, blocks: list[Block]) -> None:
-    for block in blocks:
-        if block.kind == "name":
-            document.add_heading(block.text, level=0)
-        elif block.kind == "heading":
-            document.add_heading(block.text, level=1)
-        elif block.kind == "job":
-            document.add_paragraph().add_run(block.text).bold = True
-        elif block.kind == "bullet":
-            document.add_paragraph(block.text, style="List Bullet")
-        else:
-            document.add_paragraph(block.text)
-
-
 def render_docx_skill_table(
     before: list[Block], rows: list[tuple[str, str]], after: list[Block], *, header: tuple[str, str]
 ) -> bytes:
@@ -1170,7 +1157,7 @@ def render_docx_skill_table(
 
     document = docx.Document()
     document.core_properties.author = "testset"
-    _add_blocks(document, before)
+    add_blocks(document, before)
     document.add_heading("Technical Skills", level=1)
     table = document.add_table(rows=1, cols=2)
     table.style = "Table Grid"
@@ -1180,7 +1167,7 @@ def render_docx_skill_table(
         left, right = table.add_row().cells
         left.paragraphs[0].add_run(label).bold = True
         right.text = values
-    _add_blocks(document, after)
+    add_blocks(document, after)
     return _docx_bytes(document)
 
 
@@ -1203,13 +1190,13 @@ def render_docx_header_grid(
     right_cell.text = right[0]
     for line in right[1:]:
         right_cell.add_paragraph(line)
-    _add_blocks(document, body)
+    add_blocks(document, body)
     document.add_heading("Skills", level=1)
     table = document.add_table(rows=0, cols=cols)
     for start in range(0, len(grid), cols):
         for cell, item in zip(table.add_row().cells, grid[start : start + cols], strict=False):
             cell.text = item
-    _add_blocks(document, after)
+    add_blocks(document, after)
     return _docx_bytes(document)
 
 
@@ -1265,21 +1252,30 @@ def check(filename: str, truth: dict[str, Any]) -> None:
     assert truth["phone"].startswith("+") and truth["phone"][1:].isdigit(), filename
 
 
-def main() -> None:
+def write_set(
+    folder: Path,
+    builders: dict[str, tuple[Callable[[], bytes], dict[str, Any]]],
+    check_truth: Callable[[str, dict[str, Any]], None],
+) -> None:
+    """Check each truth, render each resume, and write both into `folder`; print what was written."""
     total = 0
-    for filename, (build, truth) in BUILDERS.items():
-        check(filename, truth)
+    for filename, (build, truth) in builders.items():
+        check_truth(filename, truth)
         data = build()
         assert len(data) < 200 * 1024, f"{filename} is {len(data)} bytes"
-        (TESTSET / filename).write_bytes(data)
+        (folder / filename).write_bytes(data)
         stem = filename.rsplit(".", 1)[0]
         record = {"file": filename, "today": TRUTH_TODAY, **truth}
-        (TESTSET / f"{stem}.truth.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+        (folder / f"{stem}.truth.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
         total += len(truth["skills"])
         print(
             f"{filename:34} {truth['format']:15} {len(truth['skills']):3} skills  {len(data) / 1024:6.1f} kB"
         )
-    print(f"{len(BUILDERS)} resumes, {total} skills")
+    print(f"{len(builders)} resumes, {total} skills")
+
+
+def main() -> None:
+    write_set(TESTSET, BUILDERS, check)
 
 
 if __name__ == "__main__":

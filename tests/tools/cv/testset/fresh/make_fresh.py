@@ -12,20 +12,23 @@ against the experience list when the files are written.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from tests.tools.cv.make_fixtures import (
-    TRUTH_TODAY,
     _b,
     render_one_column,
     render_paragraph_docx,
     render_scanned,
     render_two_column,
 )
-from tests.tools.cv.testset.make_testset import check, render_docx_header_grid, render_docx_skill_table
+from tests.tools.cv.testset.make_testset import (
+    check,
+    render_docx_header_grid,
+    render_docx_skill_table,
+    write_set,
+)
 
 FRESH = Path(__file__).parent
 
@@ -1014,20 +1017,7 @@ def check_fresh(filename: str, truth: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    total = 0
-    for filename, (build, truth) in BUILDERS.items():
-        check_fresh(filename, truth)
-        data = build()
-        assert len(data) < 200 * 1024, f"{filename} is {len(data)} bytes"
-        (FRESH / filename).write_bytes(data)
-        stem = filename.rsplit(".", 1)[0]
-        record = {"file": filename, "today": TRUTH_TODAY, **truth}
-        (FRESH / f"{stem}.truth.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
-        total += len(truth["skills"])
-        print(
-            f"{filename:32} {truth['format']:15} {len(truth['skills']):3} skills  {len(data) / 1024:6.1f} kB"
-        )
-    print(f"{len(BUILDERS)} resumes, {total} skills")
+    write_set(FRESH, BUILDERS, check_fresh)
 
 
 if __name__ == "__main__":

@@ -13,13 +13,11 @@ experience list when the files are written.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from tests.tools.cv.make_fixtures import (
-    TRUTH_TODAY,
     _b,
     render_one_column,
     render_paragraph_docx,
@@ -27,7 +25,7 @@ from tests.tools.cv.make_fixtures import (
     render_two_column,
 )
 from tests.tools.cv.testset.fresh.make_fresh import check_fresh
-from tests.tools.cv.testset.make_testset import render_docx_header_grid, render_docx_skill_table
+from tests.tools.cv.testset.make_testset import render_docx_header_grid, render_docx_skill_table, write_set
 
 UNSEEN = Path(__file__).parent
 
@@ -951,20 +949,7 @@ BUILDERS: dict[str, tuple[Callable[[], bytes], dict[str, Any]]] = {
 
 
 def main() -> None:
-    total = 0
-    for filename, (build, truth) in BUILDERS.items():
-        check_fresh(filename, truth)
-        data = build()
-        assert len(data) < 200 * 1024, f"{filename} is {len(data)} bytes"
-        (UNSEEN / filename).write_bytes(data)
-        stem = filename.rsplit(".", 1)[0]
-        record = {"file": filename, "today": TRUTH_TODAY, **truth}
-        (UNSEEN / f"{stem}.truth.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
-        total += len(truth["skills"])
-        print(
-            f"{filename:32} {truth['format']:15} {len(truth['skills']):3} skills  {len(data) / 1024:6.1f} kB"
-        )
-    print(f"{len(BUILDERS)} resumes, {total} skills")
+    write_set(UNSEEN, BUILDERS, check_fresh)
 
 
 if __name__ == "__main__":
