@@ -10,7 +10,8 @@
 - at the end of a turn the remaining audio (usually none: the pause already committed it) is decoded,
   the recording is stored, and the `UserTurn` and the final transcript are published;
 - speech over the interviewer's voice is decoded after `bargein_min_speech_ms` and compared with what is
-  playing: the interviewer's echo is dropped, the candidate's speech is a `BargeIn` and the start of a turn.
+  playing: the interviewer's echo is dropped, the candidate's speech is a `BargeIn` and the start of a turn
+  (a check that heard no words is repeated with more speech: not knowing is not echo).
 
 After every turn (and every discarded utterance or long silence) it saves where the next utterance
 starts (`Checkpoints`): a replica that takes the socket over replays from there and, the timeline being
@@ -46,7 +47,7 @@ from services.stt.audio import (
 from services.stt.domain.hallucinations import DecodedSegment as DecodedSegment  # re-exported: the port's
 from services.stt.domain.hallucinations import TimedWord as TimedWord  # vocabulary for model adapters
 from services.stt.domain.hallucinations import plausible_segments, segments_text, segments_words
-from services.stt.domain.language import clean_transcript, is_echo
+from services.stt.domain.language import Speaker, clean_transcript, who_spoke
 from services.stt.domain.prompting import TurnContext, hotword_terms, is_blank, join_text, segment_prompt
 from services.stt.domain.turn_taking import (
     SAMPLE_RATE,
@@ -646,7 +647,10 @@ class SocketTranscriber:
             heard = u.check.result().text
             u.check = None
             playing = u.playing_text or ""
-            candidate = not is_blank(heard) and not is_echo(heard, playing)
+            speaker: Speaker = who_spoke(heard, playing)
+            if speaker == "unclear" and u.after_playback and not is_blank(heard):
+                speaker = "candidate"  # the interviewer had finished: a quick "Yes." is the answer
+            candidate = speaker == "candidate"
             if candidate and u.after_playback:  # the interviewer had finished: nothing to interrupt
                 log.info(
                     "session %s: speech as the interviewer finished is the answer: %r", self.session_id, heard
@@ -660,13 +664,11 @@ class SocketTranscriber:
                     BargeIn(session_id=self.session_id, speech_ms=u.check_speech_ms, text=heard),
                 )
                 await self._publish_partial(u, heard)
+            elif speaker == "unclear":
+                log.info("session %s: speech over the interviewer, unclear yet: %r", self.session_id, heard)
             else:
-                log.info(
-                    "session %s: ignored speech over the interviewer (echo or noise): %r",
-                    self.session_id,
-                    heard,
-                )
-            await self._handle(self.taker.verdict(candidate=candidate))
+                log.info("session %s: ignored the interviewer's echo: %r", self.session_id, heard)
+            await self._handle(self.taker.verdict(speaker))
         if u.partial is not None and u.partial.done() and self._u is u:
             generation, result = u.partial.result()
             u.partial = None

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from services.stt.domain.language import clean_transcript, echo_share, ends_unfinished, is_echo, words_of
+from services.stt.domain.language import (
+    clean_transcript,
+    echo_share,
+    ends_unfinished,
+    is_echo,
+    who_spoke,
+    words_of,
+)
 from services.stt.domain.prompting import MAX_PROMPT_WORDS, TurnContext, hotwords, segment_prompt
 from shared.interview_types import find_interview_type
 
@@ -39,9 +46,21 @@ def test_echo_is_the_interviewers_words_coming_back():
     assert is_echo("Tell me him.", playing)  # misheard echo (a CI run took it for a barge-in)
     assert not is_echo("Wait, hold on, the manager was me", playing)
     assert not is_echo("Sorry, could you repeat the question?", playing)
+    assert not is_echo("Did you reply?", playing)  # "could you repeat" misheard: "did" says nothing of who
+    assert is_echo("How did you?", playing)  # only common words: all of them count
     assert not is_echo("I think I would start with the data model", playing)
     assert not is_echo("", playing)  # nothing decoded: not the interviewer (nor a barge-in)
     assert echo_share("manager manager", playing) == 1.0
+
+
+def test_who_spoke_is_unclear_when_the_words_cannot_tell():
+    playing = "Tell me about a time you disagreed with your manager. How did you resolve it?"
+    assert who_spoke("Could you repeat the question?", playing) == "candidate"
+    assert who_spoke("a time you disagreed", playing) == "echo"
+    assert who_spoke("How did you?", playing) == "echo"  # only common words, every one the interviewer's
+    assert who_spoke("could you.", playing) == "unclear"  # "could" is not, "you" is: more speech will tell
+    assert who_spoke("Yes.", playing) == "unclear"  # (the transcriber takes it as the answer after the reply)
+    assert who_spoke("", playing) == "unclear"
 
 
 def test_clean_transcript_drops_notes_for_sounds():

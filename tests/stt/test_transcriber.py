@@ -29,6 +29,7 @@ from tests.stt.fakes import (
     pcm,
     pipeline,
     play,
+    tone,
     transcriber,
 )
 
@@ -332,6 +333,21 @@ async def test_speaking_over_the_interviewer_barges_in_and_starts_the_turn(tmp_p
     assert barge.text.startswith("sorry")
     assert [t.text for t in out.turns] == ["sorry wait i would use redis"]
     assert out.log.index(barge) < out.log.index(out.turns[0])
+
+
+async def test_speech_over_the_interviewer_whose_start_has_no_words_is_checked_again(tmp_path: Path):
+    """A mumble first (it decodes to nothing): not taken for the echo, so the question after it is heard."""
+    pipe = pipeline(tmp_path, playback=playing_board("Tell me about your last project."))
+    mumble = tone(5000.0, 450)  # no word of the model's
+    await play(
+        transcriber(pipe),
+        chunks(audio(200.0, mumble, 60.0, "sorry wait i would use redis", 1000.0)),
+        pace_s=0.01,
+    )
+    out = outbox_of(pipe)
+    (barge,) = out.bargeins
+    assert barge.speech_ms >= 800 and barge.text.startswith("sorry")
+    assert [t.text for t in out.turns] == ["sorry wait i would use redis"]
 
 
 async def test_a_cough_over_the_interviewer_never_barges_in(tmp_path: Path):

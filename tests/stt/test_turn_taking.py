@@ -300,7 +300,7 @@ def test_speech_over_playback_is_checked_after_the_minimum():
     assert isinstance(check, CheckBargeIn)
     assert 400 <= check.speech_ms < 400 + FRAME_MS
     assert d.of(PartialDue) == []  # nothing is shown before the verdict
-    d.handle(d.taker.verdict(candidate=True))
+    d.handle(d.taker.verdict("candidate"))
     d.run(speech(500), silence(800))
     (end,) = d.ends()
     assert end.start == check.span[0]  # the barge-in is the start of the candidate's turn
@@ -308,7 +308,7 @@ def test_speech_over_playback_is_checked_after_the_minimum():
 
 def test_echo_is_ignored_until_it_pauses():
     d = Driver().run(speech(600), playing=True)
-    d.handle(d.taker.verdict(candidate=False))
+    d.handle(d.taker.verdict("echo"))
     d.run(speech(1000), playing=True)
     assert d.taker.in_utterance
     d.run(silence(400), playing=True)
@@ -318,21 +318,65 @@ def test_echo_is_ignored_until_it_pauses():
 
 def test_long_echo_is_checked_again_and_the_candidate_taking_over_is_heard():
     d = Driver(texts=["wait, I meant the second one"]).run(speech(600), playing=True)
-    d.handle(d.taker.verdict(candidate=False))
+    d.handle(d.taker.verdict("echo"))
     d.run(speech(3100), playing=True)
     checks = [a for _, a in d.of(CheckBargeIn)]
     assert len(checks) == 2
-    d.handle(d.taker.verdict(candidate=True))
+    d.handle(d.taker.verdict("candidate"))
     d.run(speech(300), silence(900))
     (end,) = d.ends()
     assert end.start == checks[1].span[0]  # the echo before the candidate's words is not in the turn
+
+
+def speak_until_checked(d: Driver, *, limit_ms: float = 10_000) -> CheckBargeIn | None:
+    """Speech over playback, frame by frame, until the TurnTaker asks for a check (as the transcriber
+    feeds it: a check blocks, its verdict lands on the next frame)."""
+    for _ in range(round(limit_ms / FRAME_MS)):
+        d.run(speech(FRAME_MS), playing=True)
+        if d.taker.checking:
+            return d.of(CheckBargeIn)[-1][1]
+    return None
+
+
+def test_speech_over_playback_that_decoded_to_no_words_is_checked_again_with_more_of_it():
+    d = Driver(texts=["could you repeat the question?"])
+    first = speak_until_checked(d)
+    assert first is not None and 400 <= first.speech_ms < 400 + FRAME_MS
+    d.handle(d.taker.verdict("unclear"))  # not known to be echo: listen on
+    again = speak_until_checked(d)
+    assert again is not None
+    assert again.span[0] == first.span[0]  # the whole stretch, not only what came after
+    assert again.speech_ms == 2 * first.speech_ms
+    d.handle(d.taker.verdict("candidate"))
+    d.run(speech(300), silence(900))
+    (end,) = d.ends()
+    assert end.start == first.span[0]
+
+
+def test_speech_that_stays_wordless_is_rechecked_up_to_the_recheck_length_then_ignored_as_echo():
+    d = Driver()
+    checked_ms = []
+    while len(checked_ms) < 6 and (check := speak_until_checked(d, limit_ms=4000)) is not None:
+        checked_ms.append(check.speech_ms)
+        d.handle(d.taker.verdict("unclear"))
+    # the whole stretch at twice the speech each time; past 3 s it is echo: only its new 3 s are checked
+    assert checked_ms == pytest.approx([416, 832, 1664, 3328, 3008, 3008])
+    d.run(silence(400), playing=True)
+    assert [a.reason for _, a in d.of(Discarded)] == ["echo"] and d.ends() == []
+
+
+def test_a_wordless_check_at_a_pause_drops_the_burst():
+    d = Driver().run(speech(500), playing=True)
+    d.run(silence(300), playing=True)
+    d.handle(d.taker.verdict("unclear"))
+    assert [a.reason for _, a in d.of(Discarded)] == ["echo"] and d.ends() == []
 
 
 def test_a_pause_during_the_check_waits_for_the_verdict():
     d = Driver().run(speech(500), playing=True)
     d.run(silence(300), playing=True)
     assert d.taker.blocked
-    d.handle(d.taker.verdict(candidate=False))
+    d.handle(d.taker.verdict("echo"))
     assert [a.reason for _, a in d.of(Discarded)] == ["echo"]
 
 
@@ -354,7 +398,7 @@ def test_a_short_reply_in_the_echo_tail_is_checked_at_its_pause():
     d = Driver().run(speech(250), silence(400), playing=True, tail=True)
     ((_, check),) = d.of(CheckBargeIn)  # "Yes." or the echo of the reply's last word? the text decides
     assert 240 <= check.speech_ms < 250 + FRAME_MS
-    d.handle(d.taker.verdict(candidate=True))
+    d.handle(d.taker.verdict("candidate"))
     d.run(silence(1000))
     assert len(d.ends()) == 1
 

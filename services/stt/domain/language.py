@@ -7,6 +7,9 @@ Pure text functions: no model, no audio.
 from __future__ import annotations
 
 import re
+from typing import Literal
+
+Speaker = Literal["candidate", "echo", "unclear"]  # whose speech a barge-in check heard
 
 _WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Whisper's notes for sounds that are not words: "[coughs]", "(laughs)", "*sigh*", "♪"; and runs of symbols
@@ -153,9 +156,21 @@ STOPWORDS = frozenset(
         "will",
         "can",
         "do",
+        "does",
+        "did",
         "have",
         "has",
         "had",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "am",
+        "may",
+        "might",
+        "must",
     }
     | CONJUNCTIONS
     | PREPOSITIONS
@@ -204,8 +219,20 @@ def echo_share(heard: str, playing: str) -> float:
     return sum(w in playing_words for w in sample) / len(sample)
 
 
-def is_echo(heard: str, playing: str, *, threshold: float = 0.5) -> bool:
-    """Is `heard` (decoded from the microphone while the interviewer spoke) mostly the interviewer's words?
-    Half is enough: a quiet echo is misheard ("Tell me about a time" came back as "Tell me him."), while a
-    candidate speaking over the interviewer says mostly words of their own."""
-    return bool(words_of(heard)) and echo_share(heard, playing) >= threshold
+def who_spoke(heard: str, playing: str, *, threshold: float = 0.5) -> Speaker:
+    """Whose words is `heard` (decoded from the microphone while the interviewer spoke)? The interviewer's
+    ("echo") when half its content words are: a quiet echo is misheard ("Tell me about a time" came back as
+    "Tell me him."), while a candidate speaking over the interviewer says mostly words of their own.
+    "unclear" when nothing was heard, or only common words not all the interviewer's ("could you" over
+    "How did you resolve it?" was taken for echo and the candidate's question dropped): more speech tells."""
+    heard_words = words_of(heard)
+    if not heard_words:
+        return "unclear"
+    share = echo_share(heard, playing)
+    if all(w in STOPWORDS for w in heard_words):
+        return "echo" if share == 1.0 else "unclear"
+    return "echo" if share >= threshold else "candidate"
+
+
+def is_echo(heard: str, playing: str) -> bool:
+    return who_spoke(heard, playing) == "echo"

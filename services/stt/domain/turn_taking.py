@@ -14,7 +14,8 @@ and says what to do through actions:
   after it cancels it;
 - an utterance longer than `max_turn_s` is cut into turns (at a pause near the limit, at the limit if none);
 - speech that starts while the interviewer's voice plays is provisional: after `bargein_min_speech_ms` of
-  it the service decodes it and says whether it is the candidate (barge-in) or the interviewer's echo;
+  it the service decodes it and says whether it is the candidate (barge-in) or the interviewer's echo
+  (no words at all: checked again, whole, at twice the speech);
 - speech that starts in the echo tail (the reply is over, by the gateway's estimate, but its echo may
   linger a moment) is the candidate's answer once it outlasts any echo (`bargein_min_speech_ms`, longer
   than the tail): no check, no barge-in; a shorter burst there is decoded at its pause and compared with
@@ -33,7 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from services.stt.domain.language import ends_unfinished
+from services.stt.domain.language import Speaker, ends_unfinished
 from services.stt.domain.prompting import is_blank, join_text
 
 SAMPLE_RATE = 16_000
@@ -178,6 +179,7 @@ class _Utterance:
     likely_final_sent: bool = False
     next_partial_at: int = 0
     checking: bool = False  # a barge-in check is being decoded
+    check_at_speech: int = 0  # provisional speech is (next) checked once it has this much speech
     echo: bool = False  # judged the interviewer's voice: ignored until the next pause
     echo_checked_at: int = 0
 
@@ -319,14 +321,21 @@ class TurnTaker:
         u.likely_final_sent = True
         return [LikelyFinal(whole)]
 
-    def verdict(self, *, candidate: bool) -> list[Action]:
-        """The barge-in check's answer: the candidate speaking (True) or the interviewer's echo / noise."""
+    def verdict(self, heard: Speaker) -> list[Action]:
+        """The barge-in check's answer: the candidate speaking, the interviewer's echo (or noise), or
+        unclear (no words, or too common ones to tell)."""
         u = self._u
         if u is None or not u.checking:
             return []
         u.checking = False
         actions: list[Action] = []
-        if candidate:
+        if heard == "unclear" and u.speaking and not u.echo and u.speech < self._echo_recheck:
+            # Not known to be the echo: taking it for one dropped a candidate's "Could you repeat the
+            # question?" unheard (its first 0.4 s decoded to nothing, or to "could you"). Listen on and
+            # check the whole stretch again with twice the speech; past the echo's recheck length it is echo.
+            u.check_at_speech = 2 * u.speech
+            return actions
+        if heard == "candidate":
             if u.echo:  # the candidate spoke up over a stretch of echo: the turn starts where the check did
                 u.start = u.segment_start = u.echo_checked_at
                 u.speech = self.t - u.start
@@ -381,6 +390,7 @@ class TurnTaker:
             silence_from=self.t,
             speech=samples,
             next_partial_at=start + self._partial_every,
+            check_at_speech=self._bargein_speech,
         )
         actions.append(UtteranceStarted(begin, start, playing, after_playback))
 
@@ -411,12 +421,12 @@ class TurnTaker:
                 )
             return
         if u.provisional:
-            if u.speech >= self._bargein_speech and not u.checking:
-                if u.after_playback:  # longer than any echo that outlasts the reply: the candidate's answer
+            if u.after_playback:
+                if u.speech >= self._bargein_speech:  # longer than any echo outlasting the reply: the answer
                     self._accept(u)
-                else:
-                    u.checking = True
-                    actions.append(CheckBargeIn((u.start, self.t), samples_to_ms(u.speech)))
+            elif u.speech >= u.check_at_speech and not u.checking:
+                u.checking = True
+                actions.append(CheckBargeIn((u.start, self.t), samples_to_ms(u.speech)))
             return
         if self.t - u.start >= self._max_turn:
             self._end(u, "max_length", actions)
