@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -60,6 +61,43 @@ def cv_summary(cv: CvAnalysis | None) -> str | None:
     return "; ".join(parts) or None
 
 
+# Where a CV shows a skill used (not only listed), most telling first.
+_USED_IN = ("experience", "projects", "summary")
+_BULLET_RE = re.compile(r"^[\s\-–—•*·▪◦>|]+")
+_QUOTE_WORDS = 16  # said aloud: a line's gist, not the whole line
+
+
+def cv_quotes(cv: CvAnalysis | None) -> dict[str, list[str]]:
+    """Skill (lower case) -> the CV's own words where the candidate used it (sentences of their experience,
+    projects or summary, not lists; experience first), each cut to about 16 words around the skill, for the
+    interviewer to cite."""
+    if cv is None:
+        return {}
+    quotes: dict[str, list[str]] = {}
+    for detail in cv.skill_details:
+        used = [e for e in detail.evidence if e.section in _USED_IN and _is_sentence(e.text)]
+        used.sort(key=lambda e: _USED_IN.index(e.section))  # stable: in CV order within a section
+        if used:
+            quotes[detail.name.lower()] = list(dict.fromkeys(_gist(e.text, e.written) for e in used))
+    return quotes
+
+
+def _is_sentence(line: str) -> bool:
+    text = _BULLET_RE.sub("", line)
+    return len(text.split()) >= 4 and text.count(",") < 3 and "|" not in text
+
+
+def _gist(line: str, written: str) -> str:
+    words = _BULLET_RE.sub("", line).rstrip(" .;,").split()
+    if len(words) <= _QUOTE_WORDS:
+        return " ".join(words)
+    first = (written.lower().split() or [""])[0]
+    at = next((i for i, w in enumerate(words) if first and first in w.lower()), 0)
+    start = max(0, min(at - 5, len(words) - _QUOTE_WORDS))
+    gist = " ".join(words[start : start + _QUOTE_WORDS])
+    return f"{'…' if start else ''}{gist}{'…' if start + _QUOTE_WORDS < len(words) else ''}"
+
+
 class Interviewer:
     def __init__(
         self,
@@ -109,7 +147,9 @@ class Interviewer:
         itype = self._interview_type(session)
         state = InterviewState.model_validate(session.agent_state or {})
         cv_skills = session.cv_analysis.skills if session.cv_analysis else []
-        candidate = CandidateContext(session.candidate_name, cv_skills, session.job_description)
+        candidate = CandidateContext(
+            session.candidate_name, cv_skills, session.job_description, cv_quotes(session.cv_analysis)
+        )
         user_text = None if turn.kind in ("start", "code_run") else turn.text
         plan, new_state = plan_turn(
             state,

@@ -7,6 +7,8 @@ from services.agent.domain.planner import (
     CandidateContext,
     InterviewState,
     ReplyPlan,
+    cite_cv,
+    mentions_cv,
     plan_turn,
 )
 from services.agent.domain.signals import read_answer
@@ -106,6 +108,43 @@ def test_cv_skills_steer_question_choice() -> None:
     with_cv = run("google_sde", [GOOD_ANSWER] * 8, CandidateContext("Ada", cv_skills=[skill]))
     asked = with_cv[-1][1].asked_question_ids
     assert any(skill in q.cv_skills for q in bank if q.id in asked)
+
+
+def test_a_question_about_the_cv_quotes_where_the_cv_uses_the_skill() -> None:
+    bank = load_question_bank("google_sde")
+    skills = sorted({s for q in bank if mentions_cv(q) for s in q.cv_skills})
+    quotes = {s.lower(): [f"Ran {s} in production", "Built everything with everything"] for s in skills}
+    candidate = CandidateContext("Ada", cv_skills=skills, cv_quotes=quotes)
+    plans = run("google_sde", [GOOD_ANSWER] * 12, candidate)
+    asked = [(plan, plan.question) for plan, _ in plans if plan.action == "ask" and plan.question]
+    about_cv = [(plan, q) for plan, q in asked if mentions_cv(q)]
+    assert len(about_cv) >= 2, "a CV like this one gets questions about it"
+    cited = []
+    for plan, question in about_cv:
+        quote = next(q for s in question.cv_skills for q in quotes[s.lower()] if f"“{q}”" in plan.line)
+        citation = f", where you wrote “{quote}”"
+        assert citation in plan.line, plan.line
+        assert plan.line.replace(citation, "").endswith(question.text)  # nothing else changed
+        cited.append(quote)
+    assert len(cited) == len(set(cited)), "a CV line is quoted once"
+    assert plans[-1][1].cv_quoted == cited
+    assert all("where you wrote" not in plan.line for plan, q in asked if not mentions_cv(q))
+
+
+def test_the_cv_quote_goes_after_the_clause_that_names_the_cv() -> None:
+    quote = "Wrote the ingestion service in Go"
+    assert (
+        cite_cv("Since Go is on your CV: how does a slice relate to its array?", quote)
+        == "Since Go is on your CV, where you wrote “Wrote the ingestion service in Go”: how does a slice relate "
+        "to its array?"
+    )
+    assert (
+        cite_cv("Your CV mentions .NET or Azure. Walk me through a service.", quote)
+        == "Your CV mentions .NET or Azure, where you wrote “Wrote the ingestion service in Go”. Walk me through "
+        "a service."
+    )
+    unchanged = "Tell me about a project. Which part of your CV are you proudest of?"
+    assert cite_cv(unchanged, quote) == unchanged  # the first clause does not name the CV
 
 
 def test_questions_about_the_cv_need_a_cv() -> None:

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from services.agent.interviewer import Interviewer
+from services.agent.interviewer import Interviewer, cv_quotes
 from services.agent.llm.base import LLMError
 from services.agent.responders import LLMResponder
 from services.agent.turns import Ack, Retry, TurnProcessor
+from services.tools.cv.analyze import analyze_cv
 from shared.events import CodeRun, UserTurn
 from shared.sessions import SessionRecord, SessionRepository
 from shared.storage.local import LocalObjectStore
@@ -355,3 +356,27 @@ async def test_speech_while_coding_that_asks_nothing_gets_an_empty_reply_and_is_
     assert [(e.role, e.turn_id) for e in record.transcript[-1:]] == [("user", "v1")]
     assert rig.outbox.replies[-1].turn_id == "v1" and rig.outbox.replies[-1].text == ""
     assert len(rig.outbox.chunks) == chunks_before and "v1" in record.handled_turn_ids
+
+
+async def test_a_question_about_the_cv_quotes_the_candidates_own_words(tmp_path: Path) -> None:
+    fixture = Path(__file__).parents[1] / "tools" / "cv" / "fixtures" / "one_column.pdf"
+    analysis = analyze_cv(fixture.name, fixture.read_bytes())
+    rig = Rig(tmp_path)
+    await rig.repo.create(
+        SessionRecord(
+            session_id="s1",
+            interview_type="google_sde",
+            interview_type_name="X",
+            candidate_name="Ada",
+            cv_analysis=analysis,
+        )
+    )
+    await rig.deliver(UserTurn(session_id="s1", turn_id="start-s1", kind="start"))
+    for n in range(8):
+        await rig.deliver(text("s1", ANSWER, f"u{n}"))
+    said = [e.text for e in (await rig.repo.get("s1")).transcript if e.role == "assistant"]
+    cited = [line for line in said if "where you wrote “" in line]
+    assert cited, said
+    quotes = {q for lines in cv_quotes(analysis).values() for q in lines}
+    said_quotes = [q for line in cited for q in quotes if f"“{q}”" in line]
+    assert len(said_quotes) == len(cited) == len(set(said_quotes))  # the CV's own words, each line once

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -89,6 +89,8 @@ class InterviewState(BaseModel):
     # The exact interviewer notes sent with each turn, so the prompt prefix of later turns is identical
     # to what the model already evaluated (its KV cache is reused).
     notes_by_turn: dict[str, str] = Field(default_factory=dict)
+    # The CV lines quoted so far: each is quoted once (two questions on one line would repeat it).
+    cv_quoted: list[str] = Field(default_factory=list)
 
     # The coding problem handed out with the current question, and how the candidate's runs of it went.
     problem_id: str | None = None
@@ -125,6 +127,8 @@ class CandidateContext:
     name: str
     cv_skills: Sequence[str] = ()
     job_description: str | None = None
+    # skill (lower case) -> the CV's own words where the candidate used it (best first), quoted when asking
+    cv_quotes: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 def plan_turn(
@@ -316,7 +320,7 @@ def _next_question(
         if state.questions_in_phase < PHASE_QUESTIONS[state.phase]:
             question = choose_question(bank, state, candidate, seed)
             if question is not None:
-                return _ask(state, question)
+                return _ask(state, question, cv_quote(question, candidate, state.cv_quoted))
         following = phases.index(state.phase) + 1
         if following >= len(phases):
             break
@@ -327,7 +331,7 @@ def _next_question(
     return ReplyPlan("invite_questions", "candidate_questions", INVITE_QUESTIONS_LINE, SAY_PLANNED)
 
 
-def _ask(state: InterviewState, question: Question) -> ReplyPlan:
+def _ask(state: InterviewState, question: Question, quote: str | None = None) -> ReplyPlan:
     first_in_phase = state.questions_in_phase == 0
     state.questions_in_phase += 1
     state.asked_question_ids.append(question.id)
@@ -346,7 +350,11 @@ def _ask(state: InterviewState, question: Question) -> ReplyPlan:
         "scenario": "Let's work through a scenario.",
     }
     intro = f"{transition.get(state.phase, '')} " if first_in_phase else ""
-    line = f"{intro}{question.text}".strip()
+    text = question.text
+    if quote and (cited := cite_cv(question.text, quote)) != text:
+        text = cited
+        state.cv_quoted = [*state.cv_quoted, quote]
+    line = f"{intro}{text}".strip()
     return ReplyPlan("ask", state.phase, line, SAY_PLANNED, question, hands_out=question.problem_id)
 
 
@@ -388,6 +396,28 @@ def mentions_cv(question: Question) -> bool:
 
 def cv_matches(question: Question, cv_skills: set[str]) -> int:
     return sum(1 for s in question.cv_skills if s.lower() in cv_skills)
+
+
+def cv_quote(question: Question, candidate: CandidateContext, quoted: Sequence[str] = ()) -> str | None:
+    """The CV's words to quote with a question phrased around the CV (where it uses the question's skill),
+    not quoted before in this interview."""
+    if not mentions_cv(question):
+        return None
+    lines = (line for skill in question.cv_skills for line in candidate.cv_quotes.get(skill.lower(), ()))
+    return next((line for line in lines if line not in quoted), None)
+
+
+_CLAUSE_END_RE = re.compile(r"[.:?!](?=\s)")  # not the dot of ".NET" or "Node.js"
+
+
+def cite_cv(text: str, quote: str) -> str:
+    """The question with the CV's own words after the clause that names the CV: "Your CV mentions
+    Kubernetes, where you wrote “Ran the payments cluster on EKS”. Tell me about..." (unchanged unless its
+    first clause names the CV and ends with "." or ":")."""
+    end = _CLAUSE_END_RE.search(text)
+    if end is None or end.group() not in ".:" or not _CV_WORDS.search(text[: end.start()]):
+        return text
+    return f"{text[: end.start()]}, where you wrote “{quote}”{end.group()}{text[end.end() :]}"
 
 
 def _answer_candidate(
