@@ -339,4 +339,5 @@ async def test_the_interviewers_echo_is_ignored_and_speech_over_it_barges_in(
     assert not is_echo(heard, REPLY), heard  # ... not the echo
     assert [t.turn_id for t in turns] == [f"{socket}-0"]
     assert "repeat the question" in turns[0].text.lower()
+    assert "sorry" in turns[0].text.lower()  # the word before the pause is the turn's too
     assert "manager" not in " ".join(str(body.get("text")) for _, body in events).lower()  # no echo anywhere

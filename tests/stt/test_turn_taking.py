@@ -290,8 +290,20 @@ def test_only_silence_gives_nothing_but_checkpoints():
 
 def test_a_short_burst_over_playback_never_barges_in():
     d = Driver().run(speech(300), silence(400), playing=True)
+    assert d.of(Discarded) == []  # not yet: speech may follow the pause
+    d.run(silence(200), playing=True)
     assert d.of(CheckBargeIn) == []
     assert [a.reason for _, a in d.of(Discarded)] == ["burst_over_playback"]
+
+
+def test_a_word_and_a_pause_over_playback_join_the_speech_after_it():
+    """ "Sorry, could you repeat that?": the "Sorry," is too short to check, and stays in the stretch."""
+    d = Driver().run(speech(300), silence(350), speech(200), playing=True)
+    ((_, started),) = d.of(UtteranceStarted)
+    ((_, check),) = d.of(CheckBargeIn)
+    assert isinstance(started, UtteranceStarted) and isinstance(check, CheckBargeIn)
+    assert check.span[0] == started.start  # from before the first word
+    assert d.of(Discarded) == []
 
 
 def test_speech_over_playback_is_checked_after_the_minimum():

@@ -15,7 +15,8 @@ and says what to do through actions:
 - an utterance longer than `max_turn_s` is cut into turns (at a pause near the limit, at the limit if none);
 - speech that starts while the interviewer's voice plays is provisional: after `bargein_min_speech_ms` of
   it the service decodes it and says whether it is the candidate (barge-in) or the interviewer's echo
-  (no words at all: checked again, whole, at twice the speech);
+  (no words at all: checked again, whole, at twice the speech); a burst too short to check is dropped
+  after `burst_gap_ms` of silence, and speech resuming sooner joins it ("Sorry, could you...");
 - speech that starts in the echo tail (the reply is over, by the gateway's estimate, but its echo may
   linger a moment) is the candidate's answer once it outlasts any echo (`bargein_min_speech_ms`, longer
   than the tail): no check, no barge-in; a shorter burst there is decoded at its pause and compared with
@@ -56,6 +57,9 @@ class EndpointRules:
     max_turn_s: float = 300.0
     bargein_min_speech_ms: float = 400.0
     pause_ms: float = 250.0  # a pause this long commits the segment (decode it now) and starts speculation
+    # Over the interviewer's voice, speech too short to check is dropped after this much silence; speech
+    # resuming sooner joins it (the "Sorry," of "Sorry, could you repeat that?" was lost at a 250-ms pause).
+    burst_gap_ms: float = 500.0
     preroll_ms: float = 300.0  # audio kept from before the speech onset (the VAD triggers late)
     min_speech_ms: float = (
         90.0  # less speech than this in an utterance is a click or a pop: dropped undecoded
@@ -197,6 +201,7 @@ class TurnTaker:
         self._speaking = False  # the VAD's hysteresis state
         self._u: _Utterance | None = None
         self._pause = ms_to_samples(rules.pause_ms)
+        self._burst_gap = ms_to_samples(rules.burst_gap_ms)
         self._preroll = ms_to_samples(rules.preroll_ms)
         self._min_speech = ms_to_samples(rules.min_speech_ms)
         self._bargein_speech = ms_to_samples(rules.bargein_min_speech_ms)
@@ -446,12 +451,17 @@ class TurnTaker:
                 self._discard("echo", actions)
             return
         if u.provisional:
-            if silence >= self._pause and not u.checking:
-                if u.after_playback and u.speech >= self._min_speech:  # a short answer, or the echo?
-                    u.checking = True
-                    actions.append(CheckBargeIn((u.start, self.t), samples_to_ms(u.speech)))
-                else:
-                    self._discard("burst_over_playback", actions)
+            if u.checking:
+                return
+            if u.after_playback:
+                if silence >= self._pause:
+                    if u.speech >= self._min_speech:  # a short answer, or the echo?
+                        u.checking = True
+                        actions.append(CheckBargeIn((u.start, self.t), samples_to_ms(u.speech)))
+                    else:
+                        self._discard("burst_over_playback", actions)
+            elif silence >= self._burst_gap:  # a word and a pause ("Sorry, could you...") join what follows
+                self._discard("burst_over_playback", actions)
             return
         if u.speech < self._min_speech and not u.texts and u.commits_pending == 0:
             if silence >= self._pause:
