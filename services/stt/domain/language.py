@@ -232,7 +232,3 @@ def who_spoke(heard: str, playing: str, *, threshold: float = 0.5) -> Speaker:
     if all(w in STOPWORDS for w in heard_words):
         return "echo" if share == 1.0 else "unclear"
     return "echo" if share >= threshold else "candidate"
-
-
-def is_echo(heard: str, playing: str) -> bool:
-    return who_spoke(heard, playing) == "echo"
