@@ -130,8 +130,10 @@ def create_app(
     def close() -> None:
         stats = decoder.stats
         log.info(
-            "stt stopped: %d decodes, %.1f s decoding %.1f s of audio, %d partials skipped",
+            "stt stopped: %d decodes (%d of short segments decoded again), %.1f s decoding %.1f s of audio, "
+            "%d partials skipped",
             stats.decodes,
+            stats.withdrawn,
             stats.seconds,
             stats.audio_seconds,
             stats.skipped_partials,

@@ -5,6 +5,7 @@
 
 - a committed segment is decoded in the background (one decode at a time per socket, in order, each
   prompted with the words before it), then published as a partial transcript and a `ProvisionalTurn`;
+  a reopened one (too short to decode alone, and speech went on) is forgotten: the next segment covers it;
 - a partial transcript is decoded about every second of speech, only when the model is idle;
 - at the likely end, `ProvisionalTurn(likely_final=True)`; if speech resumes, `cancelled=True`;
 - at the end of a turn the remaining audio (usually none: the pause already committed it) is decoded,
@@ -59,6 +60,7 @@ from services.stt.domain.turn_taking import (
     EndpointRules,
     LikelyFinal,
     PartialDue,
+    SegmentReopened,
     Span,
     SpeculationCancelled,
     TurnEnded,
@@ -192,6 +194,7 @@ class DecodeStats:
     seconds: float = 0.0
     audio_seconds: float = 0.0
     skipped_partials: int = 0
+    withdrawn: int = 0  # segment decodes whose text was dropped (the segment reopened: decoded again)
 
 
 class DecodeQueue:
@@ -287,6 +290,7 @@ class _Utterance:
     playing_text: str | None
     after_playback: bool = False  # started in the echo tail: the reply was over (no barge-in to announce)
     commits: list[asyncio.Task[_Decoded]] = field(default_factory=list)
+    withdrawn: set[asyncio.Task[_Decoded]] = field(default_factory=set)  # reopened: their text is not kept
     decoded: list[_Decoded] = field(default_factory=list)  # committed segments, in order, as they finish
     applied: int = 0  # commits handed to the TurnTaker
     partial: asyncio.Task[tuple[int, Transcription | None]] | None = None
@@ -303,7 +307,7 @@ class _Utterance:
         return join_text([d.result.text for d in self.decoded])
 
     def background(self) -> list[asyncio.Future[Any]]:
-        tasks: list[asyncio.Future[Any]] = list(self.commits)
+        tasks: list[asyncio.Future[Any]] = [*self.commits, *self.withdrawn]
         tasks += [t for t in (self.partial, self.check, self.speculation) if t is not None]
         return tasks
 
@@ -457,6 +461,8 @@ class SocketTranscriber:
                 await self._started(action)
             elif isinstance(action, CommitSegment):
                 self._commit(action)
+            elif isinstance(action, SegmentReopened):
+                self._reopen()
             elif isinstance(action, PartialDue):
                 self._maybe_partial(action.span)
             elif isinstance(action, CheckBargeIn):
@@ -518,6 +524,20 @@ class SocketTranscriber:
                 # the reply the agent writes ahead is the one it keeps.
                 u.speculation = asyncio.create_task(self._text_of(commit))
 
+    def _reopen(self) -> None:
+        """The last commit is withdrawn (the TurnTaker forgot its text, or will never get it): its decode
+        runs on (the next one waits for it anyway) but its text leaves the utterance."""
+        u = self._u
+        assert u is not None
+        withdrawn = u.commits.pop()
+        if u.applied > len(u.commits):  # its text had been handed to the TurnTaker
+            u.applied -= 1
+        u.withdrawn.add(withdrawn)
+        self.pipeline.decoder.stats.withdrawn += 1
+        if withdrawn.done() and not withdrawn.cancelled() and withdrawn.exception() is None:
+            u.decoded.remove(withdrawn.result())
+        u.speculation = None  # its draft: the next pause drafts the longer segment
+
     @staticmethod
     async def _text_of(commit: asyncio.Task[_Decoded]) -> str:
         try:
@@ -533,7 +553,8 @@ class SocketTranscriber:
         audio = self._speech_audio(span, speech_end)
         result = await self._decode(u, audio, prompt=segment_prompt(u.committed_text))
         decoded = _Decoded(span, result)
-        u.decoded.append(decoded)
+        if asyncio.current_task() not in u.withdrawn:
+            u.decoded.append(decoded)
         return decoded
 
     def _speech_audio(self, span: Span, speech_end: int) -> Samples:

@@ -7,14 +7,16 @@ import asyncio
 import io
 import wave
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
+from services.stt.audio import Samples
 from services.stt.domain.prompting import TurnContext
 from services.stt.domain.turn_taking import EndpointRules
 from services.stt.playback import PlaybackBoard
-from services.stt.transcriber import LeaseLost, Pipeline, Resume
+from services.stt.transcriber import LeaseLost, Pipeline, Resume, Transcription
 from shared.events import AudioChunk, PlaybackUpdate, ProvisionalTurn, TranscriptUpdate, UserTurn
 from shared.storage.local import LocalObjectStore
 from tests.stt.fakes import (
@@ -59,6 +61,28 @@ async def test_an_answer_with_a_pause_is_one_turn_decoded_at_the_pauses(tmp_path
         session_id="s1", turn_id="sock-0", text=turn.text, is_final=True, ts=out.transcripts[-1].ts
     )
     assert all(not t.is_final for t in out.transcripts[:-1]) and out.transcripts[:-1]
+
+
+class LoneWordModel(ToneModel):
+    """Whisper's habit on a clip holding one word and a pause: the word twice ("Sorry. Sorry.")."""
+
+    def transcribe(self, audio: Samples, **options: Any) -> Transcription:
+        heard = super().transcribe(audio, **options)
+        if len(heard.text.split()) == 1:
+            return Transcription(f"{heard.text} {heard.text}", heard.words)
+        return heard
+
+
+async def test_a_word_and_a_pause_are_decoded_with_the_speech_that_follows(tmp_path: Path):
+    pipe = pipeline(tmp_path, model=LoneWordModel())
+    await play(transcriber(pipe), chunks(audio(300.0, "sorry", 350.0, "i would use a queue", 1500.0)))
+    (turn,) = outbox_of(pipe).turns
+    assert turn.text == "sorry i would use a queue"  # not "sorry sorry i would use a queue"
+    assert [w.word for w in turn.words] == turn.text.split()
+    finals = model_of(pipe).decodes(final_only=True)
+    assert finals[-1]["prompt"] is None  # nothing before it: the withdrawn "sorry sorry" prompts nothing
+    seconds = finals[-1]["seconds"]  # "sorry", the pause and the rest
+    assert isinstance(seconds, float) and seconds > 0.3 + 0.24 + 0.35 + 5 * 0.3
 
 
 async def test_words_are_timed_from_the_start_of_the_utterance(tmp_path: Path):

@@ -18,6 +18,7 @@ from services.stt.domain.turn_taking import (
     EndpointRules,
     LikelyFinal,
     PartialDue,
+    SegmentReopened,
     SpeculationCancelled,
     TurnEnded,
     TurnTaker,
@@ -67,6 +68,8 @@ class Driver:
             self.log.append((self.now_ms, action))
             if isinstance(action, CommitSegment):
                 self.owed += 1
+            if isinstance(action, SegmentReopened) and self.owed:
+                self.owed -= 1  # withdrawn before its text came back: it never will
             if isinstance(action, TurnEnded | Discarded):
                 self.owed = 0
         if self.instant:
@@ -156,6 +159,56 @@ def test_short_pauses_do_not_split_a_segment():
     assert len(d.ends()) == 1
 
 
+def test_a_short_segment_is_decoded_again_with_the_speech_after_its_pause():
+    # Whisper on "Sorry," and a pause alone: "Sorry sorry sorry ..." (the first text, never kept).
+    d = Driver(texts=["Sorry sorry sorry", "Sorry, can I stop you there?"])
+    d.run(speech(400), silence(300), speech(1500), silence(1000))
+    first, second = (a for _, a in d.of(CommitSegment))
+    ((_, reopened),) = d.of(SegmentReopened)
+    assert reopened.span == first.span
+    assert second.span[0] == first.span[0]  # the second segment covers the first one's audio
+    assert d.taker.text == ""  # the turn ended
+    likely = [a.text for _, a in d.of(LikelyFinal)]
+    assert likely[-1] == "Sorry, can I stop you there?"
+    (end,) = d.ends()
+    assert end.pending is None
+
+
+def test_a_short_segment_still_decoding_when_speech_resumes_is_never_handed_back():
+    d = Driver(texts=["Sorry, can I stop you there?"], instant=False)
+    d.run(speech(400), silence(300), speech(200))
+    assert d.taker.commits_pending == 0 and d.owed == 0  # the withdrawn decode is not waited for
+    d.run(speech(1300), silence(300))
+    d.deliver()
+    d.run(silence(700))
+    assert [a.text for _, a in d.of(LikelyFinal)][-1] == "Sorry, can I stop you there?"
+    assert len(d.ends()) == 1
+
+
+def test_short_segments_in_a_row_grow_into_one():
+    d = Driver(texts=["So.", "So, um.", "So, um, I would use a queue."])
+    d.run(speech(300), silence(300), speech(300), silence(300), speech(1200), silence(1000))
+    commits = [a for _, a in d.of(CommitSegment)]
+    assert len(commits) == 3 and len(d.of(SegmentReopened)) == 2
+    assert {c.span[0] for c in commits} == {commits[0].span[0]}
+    assert [a.text for _, a in d.of(LikelyFinal)][-1] == "So, um, I would use a queue."
+
+
+def test_a_short_answer_is_committed_at_its_pause_and_ends_the_turn():
+    d = Driver(texts=["Yes."]).run(speech(400), silence(1000))
+    assert len(d.of(CommitSegment)) == 1 and not d.of(SegmentReopened)
+    (end,) = d.ends()
+    assert end.pending is None  # decoded during the pause, as a longer answer is
+
+
+def test_a_segment_with_enough_speech_is_kept_when_speech_resumes():
+    d = Driver(texts=["I would use a queue.", "And a worker pool."])
+    d.run(speech(1100), silence(300), speech(600), silence(1000))
+    first, second = (a for _, a in d.of(CommitSegment))
+    assert not d.of(SegmentReopened)
+    assert second.span[0] >= first.span[1]
+
+
 def test_partials_come_about_every_second_of_speech():
     d = Driver(texts=["a long answer"]).run(speech(5000), silence(1000))
     times = [t for t, _ in d.of(PartialDue)]
@@ -165,7 +218,7 @@ def test_partials_come_about_every_second_of_speech():
 
 def test_the_speculation_comes_before_the_end_and_speech_cancels_it():
     d = Driver(texts=["I would use a queue.", "And a worker pool."])
-    d.run(speech(1000), silence(400), speech(800), silence(1000))
+    d.run(speech(1200), silence(400), speech(800), silence(1000))
     kinds = [
         type(a).__name__ for _, a in d.log if isinstance(a, LikelyFinal | SpeculationCancelled | TurnEnded)
     ]

@@ -7,6 +7,9 @@ and says what to do through actions:
 - speech starts an utterance (with a little audio from before the onset);
 - a pause of `pause_ms` commits the segment spoken so far (the service decodes it while the candidate is
   silent, so at the end of the turn little or nothing is left to decode), and is where speculation starts;
+  a committed segment with less than `min_segment_speech_ms` of speech is reopened if speech resumes (its
+  decode is dropped and it is decoded again with what follows: Whisper given one word and a pause writes
+  "Sorry sorry sorry ..." or "Sorry. Sorry.");
 - the turn ends after `silence_ms` of silence, or `unfinished_silence_ms` when the words so far stop
   mid-thought (a filler, "because", "and", "the", "..."), both times `coding_factor` in the coding phase;
 - the `likely final` moment: as soon as a quick draft of the last segment (decoded at the pause) sounds
@@ -57,6 +60,9 @@ class EndpointRules:
     max_turn_s: float = 300.0
     bargein_min_speech_ms: float = 400.0
     pause_ms: float = 250.0  # a pause this long commits the segment (decode it now) and starts speculation
+    # A segment committed at a pause with less speech than this is decoded again with the speech after the
+    # pause, if there is any: alone, "Sorry," (0.4 s) came back as "Sorry sorry sorry ..." in 6 of 16 cuts.
+    min_segment_speech_ms: float = 1000.0
     # Over the interviewer's voice, speech too short to check is dropped after this much silence; speech
     # resuming sooner joins it (the "Sorry," of "Sorry, could you repeat that?" was lost at a 250-ms pause).
     burst_gap_ms: float = 500.0
@@ -109,6 +115,12 @@ class CommitSegment:
 
 
 @dataclass(frozen=True)
+class SegmentReopened:
+    span: Span  # the last committed segment, too short to decode alone: forget its text; it is decoded again
+    # as the start of the next segment
+
+
+@dataclass(frozen=True)
 class PartialDue:
     span: Span  # the uncommitted speech so far (decode it if the model is free)
 
@@ -152,6 +164,7 @@ class Checkpoint:
 Action = (
     UtteranceStarted
     | CommitSegment
+    | SegmentReopened
     | PartialDue
     | CheckBargeIn
     | LikelyFinal
@@ -175,10 +188,12 @@ class _Utterance:
     speech_end: int
     silence_from: int
     speech: int = 0  # samples of speech frames
+    segment_speech: int = 0  # ... of them in the current segment
+    short_commit: tuple[Span, int] | None = None  # this pause's commit and its speech, if too little of it
     speaking: bool = True
     pause_committed: bool = False  # the current pause has committed the segment
     commits_pending: int = 0
-    texts: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # one per commit handed back, blank ones included
     hold: bool = False  # a `speech_start` hint in this pause: wait the longer deadline
     likely_final_sent: bool = False
     next_partial_at: int = 0
@@ -201,6 +216,7 @@ class TurnTaker:
         self._speaking = False  # the VAD's hysteresis state
         self._u: _Utterance | None = None
         self._pause = ms_to_samples(rules.pause_ms)
+        self._min_segment_speech = ms_to_samples(rules.min_segment_speech_ms)
         self._burst_gap = ms_to_samples(rules.burst_gap_ms)
         self._preroll = ms_to_samples(rules.preroll_ms)
         self._min_speech = ms_to_samples(rules.min_speech_ms)
@@ -308,8 +324,7 @@ class TurnTaker:
         if u is None or u.commits_pending == 0:
             return []
         u.commits_pending -= 1
-        if text.strip():
-            u.texts.append(text.strip())
+        u.texts.append(text.strip())
         actions: list[Action] = []
         self._evaluate_end(u, actions)
         return actions
@@ -343,7 +358,7 @@ class TurnTaker:
         if heard == "candidate":
             if u.echo:  # the candidate spoke up over a stretch of echo: the turn starts where the check did
                 u.start = u.segment_start = u.echo_checked_at
-                u.speech = self.t - u.start
+                u.speech = u.segment_speech = self.t - u.start
             self._accept(u)
             if not u.speaking:
                 self._silence(u, actions)
@@ -394,6 +409,7 @@ class TurnTaker:
             speech_end=self.t,
             silence_from=self.t,
             speech=samples,
+            segment_speech=samples,
             next_partial_at=start + self._partial_every,
             check_at_speech=self._bargein_speech,
         )
@@ -407,15 +423,18 @@ class TurnTaker:
 
     def _speech(self, u: _Utterance, start: int, samples: int, actions: list[Action]) -> None:
         if not u.speaking:  # speech resumes after a pause
-            if u.pause_committed:
-                u.segment_start = max(u.segment_start, start - self._preroll)
-            u.pause_committed = False
-            u.hold = False
             if u.likely_final_sent:
                 u.likely_final_sent = False
                 actions.append(SpeculationCancelled(u.text))
+            if u.pause_committed and u.short_commit is not None:
+                self._reopen(u, actions)
+            elif u.pause_committed:
+                u.segment_start = max(u.segment_start, start - self._preroll)
+            u.pause_committed = False
+            u.hold = False
         u.speaking = True
         u.speech += samples
+        u.segment_speech += samples
         u.speech_end = self.t
         u.silence_from = self.t
         if u.echo:
@@ -463,7 +482,7 @@ class TurnTaker:
             elif silence >= self._burst_gap:  # a word and a pause ("Sorry, could you...") join what follows
                 self._discard("burst_over_playback", actions)
             return
-        if u.speech < self._min_speech and not u.texts and u.commits_pending == 0:
+        if u.speech < self._min_speech and not any(u.texts) and u.commits_pending == 0:
             if silence >= self._pause:
                 self._discard("noise", actions)
             return
@@ -478,10 +497,29 @@ class TurnTaker:
         self._evaluate_end(u, actions)
 
     def _commit(self, u: _Utterance, actions: list[Action], *, pause: bool = False) -> None:
+        u.short_commit = None
         if self.t > u.segment_start:
-            actions.append(CommitSegment((u.segment_start, self.t), pause, u.speech_end))
+            span = (u.segment_start, self.t)
+            actions.append(CommitSegment(span, pause, u.speech_end))
             u.commits_pending += 1
+            if pause and u.segment_speech < self._min_segment_speech:
+                u.short_commit = (span, u.segment_speech)
         u.segment_start = self.t
+        u.segment_speech = 0
+
+    def _reopen(self, u: _Utterance, actions: list[Action]) -> None:
+        """Speech resumed after a short committed segment: withdraw it (its text, or its pending decode) and
+        start the next segment where it started."""
+        assert u.short_commit is not None
+        span, speech = u.short_commit
+        u.short_commit = None
+        if u.commits_pending:  # the last commit: the service drops its decode and never hands it back
+            u.commits_pending -= 1
+        else:
+            u.texts.pop()
+        u.segment_start = span[0]
+        u.segment_speech += speech
+        actions.append(SegmentReopened(span))
 
     def _evaluate_end(self, u: _Utterance, actions: list[Action]) -> None:
         if u.speaking or not u.pause_committed or u.commits_pending or u.checking or u.provisional:
@@ -508,7 +546,11 @@ class TurnTaker:
         actions: list[Action] = []
         if u is None:
             return actions
-        if u.provisional or u.echo or (u.speech < self._min_speech and not u.texts and not u.commits_pending):
+        if (
+            u.provisional
+            or u.echo
+            or (u.speech < self._min_speech and not any(u.texts) and not u.commits_pending)
+        ):
             self._discard(
                 "echo" if u.echo else "noise" if not u.provisional else "burst_over_playback", actions
             )
