@@ -43,7 +43,10 @@ class SkillEvidence(_CamelModel):
 
     section: str = Field(description='the section of the CV: "skills", "experience", "header", ...')
     line: int = Field(description="1-based line number in the extracted text")
-    text: str = Field(description="the line, whitespace collapsed, at most 160 characters")
+    text: str = Field(
+        description="the line, with the lines a soft wrap split its sentence across, whitespace collapsed; "
+        "at most 160 characters of whole words around the skill (… where cut)"
+    )
     written: str = Field(description="the skill as the CV writes it")
     source: SkillSource = Field(
         description="taxonomy: its canonical name; alias: another known form of it; similar: a list item "

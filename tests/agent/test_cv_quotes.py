@@ -68,6 +68,12 @@ def test_a_real_cv_gives_quotes_from_its_experience() -> None:
         assert quote.count(",") < 3
 
 
+def test_a_sentence_the_pdf_wrapped_is_quoted_whole() -> None:
+    analysis = analyze_cv("cloud_architect.pdf", (FIXTURES / "cloud_architect.pdf").read_bytes())
+    (quote,) = cv_quotes(analysis)["azure"]
+    assert "helping banks move regulated workloads" in quote  # was cut at "regulated", the end of the line
+
+
 def analysis_lines(analysis: CvAnalysis) -> str:
     return "\n".join(e.text for d in analysis.skill_details for e in d.evidence)
 

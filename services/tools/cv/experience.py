@@ -13,7 +13,7 @@ from datetime import date
 
 from services.tools.cv.dates import DateRange, find_date_ranges
 from services.tools.cv.parts import PART_SPLIT_RE, clean_part, is_location
-from services.tools.cv.sections import Line
+from services.tools.cv.sections import BULLET_START_RE, Line
 from shared.cv import ExperienceEntry
 
 _TITLE_WORDS = {
@@ -32,7 +32,6 @@ _COMPANY_SUFFIXES = {
     "studio", "studios", "bank", "agency", "ventures", "networks", "digital", "media", "health", "capital",
     "games", "analytics", "interactive", "logistics", "industries", "foundation", "se", "kg",
 }  # fmt: skip
-_BULLET_START_RE = re.compile(r"^\s*(?:•|[-*–▪◦]\s|\d+[.)]\s)")
 _AT_RE = re.compile(r"^(?P<title>.+?)\s+(?:at|@)\s+(?P<company>.+)$")
 _PARENTHESES_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _DURATION_RE = re.compile(
@@ -145,7 +144,7 @@ def _neighbour_parts(lines: list[Line], number: int, limit: int, *, step: int) -
 
 def _is_header_like(line: Line) -> bool:
     text = line.text.strip()
-    if not text or line.section == "heading" or _BULLET_START_RE.match(text):
+    if not text or line.section == "heading" or BULLET_START_RE.match(text):
         return False
     words = text.split()
     if len(words) > _MAX_HEADER_WORDS or text.endswith(";"):

@@ -45,6 +45,8 @@ _HEADING_LOOKUP = {phrase: name for name, phrases in _HEADINGS.items() for phras
 _MAX_HEADING_WORDS = 5
 # Rules, bullets and scanner dust around a heading ("== SKILLS ==", "_ EXPERIENCE", "SKILLS .").
 _DECORATION_RE = re.compile(r"^[\s#*=_•\-–—|:.,;'`~]+|[\s#*=_•\-–—|:.,;'`~]+$")
+# A line that starts a new item of a list: a bullet, a dash, a number ("• Built", "- Led", "2) Ran").
+BULLET_START_RE = re.compile(r"^\s*(?:•|[-*–▪◦]\s|\d+[.)]\s)")
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from services.tools.cv.sections import Line, split_lines
+from services.tools.cv.sections import BULLET_START_RE, Line, split_lines
 from services.tools.cv.taxonomy import (
     DATA_DIR,
     MAX_FORM_TOKENS,
@@ -176,6 +176,14 @@ _CONTEXT_SECTIONS = {"skills"}
 _SOURCE_RANK: dict[SkillSource, int] = {"taxonomy": 0, "alias": 1, "similar": 2, "list_item": 3}
 _MAX_EVIDENCE = 5
 _EVIDENCE_CHARS = 160
+_MAX_WRAPS = 2  # lines a quoted sentence may run onto, each way
+_SPACES_RE = re.compile(r"\s+")
+_SENTENCE_BREAK_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")  # "...error budgets. Before that I was..."
+# Words a sentence cannot end on: a line ending in one wraps even into a capital ("...Streaming on\nDatabricks.").
+_WRAP_WORDS = frozenset({
+    "a", "an", "the", "and", "or", "but", "of", "on", "in", "to", "for", "with", "from", "at", "by", "over",
+    "into", "onto", "across", "via", "using", "than", "as",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -402,16 +410,65 @@ def _report(text: str, lines: list[Line], accepted: list[SkillMention], taxonomy
 
 def _evidence(text: str, lines: list[Line], mention: SkillMention) -> SkillEvidence:
     line = line_of(lines, mention.start)
-    quote = " ".join(line.text.split())
-    if len(quote) > _EVIDENCE_CHARS:
-        quote = quote[: _EVIDENCE_CHARS - 1].rstrip() + "…"
+    first, last = _wrapped_sentence(lines, line.number)
+    start, end = lines[first].start, lines[last].start + len(lines[last].text)
     return SkillEvidence(
         section=line.section,
         line=line.number + 1,
-        text=quote,
+        text=_quote_around(text[start:end], mention.start - start, mention.end - start),
         written=text[mention.start : mention.end],
         source=mention.source,
     )
+
+
+def _wrapped_sentence(lines: list[Line], index: int) -> tuple[int, int]:
+    """The lines a soft wrap split the line's sentence across (PDF text keeps the wraps): "...helping banks
+    move regulated" goes on with "workloads to the cloud." on the next line."""
+    first = last = index
+    while first > 0 and index - first < _MAX_WRAPS and _wraps_into(lines[first - 1], lines[first]):
+        first -= 1
+    while last + 1 < len(lines) and last - index < _MAX_WRAPS and _wraps_into(lines[last], lines[last + 1]):
+        last += 1
+    return first, last
+
+
+def _wraps_into(line: Line, following: Line) -> bool:
+    """A long line that stops mid-sentence, and a next line of the same section that starts no new item and
+    goes on in lower case, or after a word no sentence ends on. Not in a skills section: its lines are rows
+    ("GCP ...... GKE, Cloud SQL" then "k8s ...... Helm")."""
+    words, after = line.text.split(), following.text.strip()
+    if line.section != following.section or line.section in ("heading", "skills") or not words or not after:
+        return False
+    if (
+        len(" ".join(words)) < _WRAPPED_LINE_CHARS
+        or words[-1][-1] in ".!?:;|"
+        or BULLET_START_RE.match(after)
+    ):
+        return False
+    return after[0].islower() or words[-1].lower() in _WRAP_WORDS
+
+
+def _quote_around(passage: str, start: int, end: int) -> str:
+    """The sentence of the passage that holds the mention (at `start:end`), whitespace collapsed, at most
+    `_EVIDENCE_CHARS` long: if longer, whole words around the mention, with "…" where it was cut."""
+    head = _SPACES_RE.sub(" ", passage[:start]).lstrip()
+    mention = _SPACES_RE.sub(" ", passage[start:end])
+    quote = head + mention + _SPACES_RE.sub(" ", passage[end:]).rstrip()
+    at, until = len(head), len(head) + len(mention)
+    breaks = list(_SENTENCE_BREAK_RE.finditer(quote))
+    first = max((b.end() for b in breaks if b.end() <= at), default=0)
+    last = min((b.start() for b in breaks if b.start() >= until), default=len(quote))
+    quote, at, until = quote[first:last], at - first, until - first
+    if len(quote) <= _EVIDENCE_CHARS:
+        return quote
+    room = max(0, _EVIDENCE_CHARS - 2 - len(mention))
+    left = max(0, min(at - room // 2, len(quote) - (_EVIDENCE_CHARS - 2)))
+    right = min(len(quote), left + len(mention) + room)
+    if left:  # from the first whole word
+        left = quote.find(" ", left, at) + 1 or at
+    if right < len(quote):  # to the last whole word
+        right = max(quote.rfind(" ", until, right), until)
+    return f"{'…' if left else ''}{quote[left:right]}{'…' if right < len(quote) else ''}"
 
 
 # --- context of ambiguous forms ---------------------------------------------------------------------

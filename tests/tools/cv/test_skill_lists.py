@@ -113,6 +113,48 @@ def test_evidence_names_section_line_source_and_the_words_written() -> None:
     assert kubernetes[1].text == "- Ran Kubernetes for 40 teams."
 
 
+WRAPPED = (
+    "Jane Doe\nSUMMARY\n"
+    "Architect with a decade on Amazon Web Services and Microsoft Azure, helping banks move regulated\n"
+    "workloads to the cloud.\n"
+    "EXPERIENCE\nContoso Retail\nData Engineer at Contoso\n"
+    "• Own the ELT platform: Fivetran ingestion, dbt models and Snowflake,\n"
+    "orchestrated with Apache Airflow.\n"
+    "• Built streaming ingestion with Kafka and Spark Structured Streaming on\n"
+    "Databricks.\n"
+    "• Wrote T-SQL stored procedures for the finance team and PostgreSQL\n"
+    "• Migrated nightly ETL from SSIS to Python."
+)
+
+
+def test_evidence_quotes_the_sentence_a_soft_wrap_split_across_lines() -> None:
+    report = report_of(WRAPPED)
+    (azure,) = report.evidence["Azure"]
+    assert azure.line == 3 and azure.text.endswith("helping banks move regulated workloads to the cloud.")
+    (databricks,) = report.evidence["Databricks"]  # the wrapped part: its line, the whole sentence
+    assert databricks.line == 11
+    assert (
+        databricks.text
+        == "• Built streaming ingestion with Kafka and Spark Structured Streaming on Databricks."
+    )
+    (airflow,) = report.evidence["Apache Airflow"]
+    assert airflow.text.startswith("• Own the ELT platform") and airflow.text.endswith("Apache Airflow.")
+    # A new bullet is a new sentence, and short lines (a company, a title) are not wraps.
+    (postgres,) = report.evidence["PostgreSQL"]
+    assert postgres.text == "• Wrote T-SQL stored procedures for the finance team and PostgreSQL"
+    (python,) = report.evidence["Python"]
+    assert python.text == "• Migrated nightly ETL from SSIS to Python."
+
+
+def test_a_long_passage_is_quoted_in_whole_words_around_the_skill() -> None:
+    filler = " ".join(["we shipped the release on time"] * 12)
+    report = report_of(f"EXPERIENCE\n{filler} and then rewrote the renderer in Rust to cut latency {filler}")
+    (rust,) = report.evidence["Rust"]
+    assert len(rust.text) <= 160 and rust.text.startswith("…") and rust.text.endswith("…")
+    assert "rewrote the renderer in Rust to cut latency" in rust.text
+    assert all(word in filler.split() for word in rust.text.strip("…").split()[:3])  # no word cut in half
+
+
 def test_the_label_of_a_list_is_not_a_skill() -> None:
     assert "Machine Learning" not in report_of("ML: Zorblax, Keras").skills
 
