@@ -47,7 +47,7 @@ class SkillEvidence(_CamelModel):
         description="the line, with the lines a soft wrap split its sentence across, whitespace collapsed; "
         "at most 160 characters of whole words around the skill (… where cut)"
     )
-    written: str = Field(description="the skill as the CV writes it")
+    written: str = Field(description="the skill as the CV writes it (whitespace collapsed)")
     source: SkillSource = Field(
         description="taxonomy: its canonical name; alias: another known form of it; similar: a list item "
         "merged with the known skill of the same meaning; list_item: an item of a skill list the taxonomy "

@@ -410,13 +410,14 @@ def _report(text: str, lines: list[Line], accepted: list[SkillMention], taxonomy
 
 def _evidence(text: str, lines: list[Line], mention: SkillMention) -> SkillEvidence:
     line = line_of(lines, mention.start)
-    first, last = _wrapped_sentence(lines, line.number)
+    first, _ = _wrapped_sentence(lines, line.number)
+    _, last = _wrapped_sentence(lines, line_of(lines, mention.end - 1).number)  # a name may wrap, too
     start, end = lines[first].start, lines[last].start + len(lines[last].text)
     return SkillEvidence(
         section=line.section,
         line=line.number + 1,
         text=_quote_around(text[start:end], mention.start - start, mention.end - start),
-        written=text[mention.start : mention.end],
+        written=" ".join(text[mention.start : mention.end].split()),
         source=mention.source,
     )
 

@@ -146,6 +146,16 @@ def test_evidence_quotes_the_sentence_a_soft_wrap_split_across_lines() -> None:
     assert python.text == "• Migrated nightly ETL from SSIS to Python."
 
 
+def test_a_name_the_wrap_split_is_quoted_whole_and_written_on_one_line() -> None:
+    report = report_of(
+        "EXPERIENCE\n- Wrote the bank's reference architectures for AKS, Key Vault and Azure\n"
+        "Functions; ran the review board."
+    )
+    (functions,) = report.evidence["Azure Functions"]
+    assert functions.written == "Azure Functions" and functions.line == 2
+    assert functions.text.endswith("AKS, Key Vault and Azure Functions; ran the review board.")
+
+
 def test_a_long_passage_is_quoted_in_whole_words_around_the_skill() -> None:
     filler = " ".join(["we shipped the release on time"] * 12)
     report = report_of(f"EXPERIENCE\n{filler} and then rewrote the renderer in Rust to cut latency {filler}")
