@@ -525,8 +525,8 @@ class SocketTranscriber:
                 u.speculation = asyncio.create_task(self._text_of(commit))
 
     def _reopen(self) -> None:
-        """The last commit is withdrawn (the TurnTaker forgot its text, or will never get it): its decode
-        runs on (the next one waits for it anyway) but its text leaves the utterance."""
+        """The last commit is withdrawn (the TurnTaker forgot its text, or will never get it): a decode in
+        flight runs on (the decode thread cannot stop it) but its text never joins the utterance."""
         u = self._u
         assert u is not None
         withdrawn = u.commits.pop()

@@ -61,7 +61,8 @@ class EndpointRules:
     bargein_min_speech_ms: float = 400.0
     pause_ms: float = 250.0  # a pause this long commits the segment (decode it now) and starts speculation
     # A segment committed at a pause with less speech than this is decoded again with the speech after the
-    # pause, if there is any: alone, "Sorry," (0.4 s) came back as "Sorry sorry sorry ..." in 6 of 16 cuts.
+    # pause, if there is any: alone, "Sorry," (0.4 s) came back looped ("Sorry sorry sorry ...") or doubled
+    # ("Sorry. Sorry.") at 8 of 16 alignments of the audio to the VAD's windows.
     min_segment_speech_ms: float = 1000.0
     # Over the interviewer's voice, speech too short to check is dropped after this much silence; speech
     # resuming sooner joins it (the "Sorry," of "Sorry, could you repeat that?" was lost at a 250-ms pause).
