@@ -198,3 +198,17 @@ def test_a_hint_request_gets_the_hint_plainly_and_a_repeat_request_the_question(
     assert hint.action == "hint" and hint.line == f"Here's a hint: {asked.hints[0]} Give it another try."
     assert "sorry" not in hint.text.lower() and not hint.model_reacts
     assert repeat.action == "clarify" and repeat.line == asked.text and not repeat.model_reacts
+
+
+def test_after_a_follow_up_a_repeat_request_or_an_unclear_answer_gets_the_follow_up() -> None:
+    partial = "I would keep it simple and make sure it works."  # answered, key points missing: a follow-up
+    plans = run("google_sde", [GOOD_ANSWER, partial, "Could you repeat that?"])
+    follow_up, repeat = plans[2][0], plans[3][0]
+    assert follow_up.action == "follow_up"
+    assert repeat.action == "clarify" and repeat.line == follow_up.line
+    plans = run("google_sde", [GOOD_ANSWER, partial, "Sure, happy to go deeper."])
+    follow_up, reask = plans[2][0], plans[3][0]
+    assert reask.line == f"Let me ask again: {follow_up.line}"
+    # A new question forgets the follow-up.
+    asked = run("google_sde", [GOOD_ANSWER, partial, GOOD_ANSWER, GOOD_ANSWER])
+    assert all(state.follow_up is None for plan, state in asked if plan.action == "ask")

@@ -76,6 +76,9 @@ class InterviewState(BaseModel):
     asked_question_ids: list[str] = Field(default_factory=list)
     current_question_id: str | None = None
     follow_ups_given: int = 0
+    # The follow-up asked last about the current question: what a request to repeat, or an unclear answer,
+    # gets again (not the question it followed: "Let me ask again" once re-asked the answered question).
+    follow_up: str | None = None
     hints_given: int = 0
     unclear_answers: int = 0  # to the current question: the first is asked again, the second moves on
     difficulty: int = 2  # 1..3, adapted to how the candidate does
@@ -270,7 +273,7 @@ def _stay_on_question(
     """Stay on the current question (or the introduction): say it again, give a hint, follow up. None:
     move on."""
     kind = signals.kind
-    text = question.text if question else INTRO_QUESTION
+    text = state.follow_up or (question.text if question else INTRO_QUESTION)
     if kind in ("repeat_request", "clarify_request") or (question is None and kind == "hint_request"):
         return _say_again(state, question, text, kind, seed)
     if kind in ("empty", "unclear") and state.unclear_answers == 0:
@@ -288,6 +291,7 @@ def _stay_on_question(
     if kind == "answered" and missing and follow_ups_left:
         follow_up = question.follow_ups[state.follow_ups_given % len(question.follow_ups)]
         state.follow_ups_given += 1
+        state.follow_up = follow_up
         reaction = _react(state, "answered", seed)
         return ReplyPlan(
             "follow_up", state.phase, follow_up, REACT_GUIDANCE["answered"], question, reaction, True
@@ -326,7 +330,7 @@ def _next_question(
             break
         state.phase, state.questions_in_phase = phases[following], 0
     state.phase = "candidate_questions"
-    state.current_question_id = None
+    state.current_question_id = state.follow_up = None
     state.problem_id = None
     return ReplyPlan("invite_questions", "candidate_questions", INVITE_QUESTIONS_LINE, SAY_PLANNED)
 
@@ -337,6 +341,7 @@ def _ask(state: InterviewState, question: Question, quote: str | None = None) ->
     state.asked_question_ids.append(question.id)
     state.current_question_id = question.id
     state.follow_ups_given = 0
+    state.follow_up = None
     state.hints_given = 0
     state.unclear_answers = 0
     state.problem_id = question.problem_id
