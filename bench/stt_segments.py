@@ -5,8 +5,8 @@ for good, as before; 1000: a segment with less speech is decoded again with what
 
 Why alignments: the VAD sees the same clip differently when it starts a few samples later, and so cuts it
 at different pauses (the barge-in clip's "Sorry," is 12 or 13 speech windows). Prints per setting: WER,
-turns with a word said twice that the speaker said once ("Sorry. Sorry."), turns that differ from the
-whole clip decoded at once, segments reopened, and the decode time per second of speech.
+turns with a word said twice that the speaker said once ("Sorry. Sorry."), segments reopened, and the
+median decode time per second of speech; and each clip's last transcript per setting as it goes.
 
     .venv/bin/python bench/stt_segments.py --clips 11 --alignments 4 --min-segment-ms 0 1000
 """

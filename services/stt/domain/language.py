@@ -105,17 +105,12 @@ DETERMINERS = frozenset(
 )
 # A clause cut after its subject or a copula ("and then I", "the problem was") is unfinished too. ("Yes, I
 # would", "thank you", "what I'd do" end finished turns: those words are not in the list.)
-DANGLING = frozenset(
+BE_FORMS = frozenset({"is", "are", "was", "were", "be", "been"})
+DANGLING = BE_FORMS | frozenset(
     {
         "i",
         "we",
         "they",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
         "i'm",
         "we're",
         "it's",
@@ -161,17 +156,12 @@ STOPWORDS = frozenset(
         "have",
         "has",
         "had",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
         "am",
         "may",
         "might",
         "must",
     }
+    | BE_FORMS
     | CONJUNCTIONS
     | PREPOSITIONS
     | DETERMINERS
